@@ -1,0 +1,73 @@
+/**
+ * Schemas of behaviour nobody documents (API.md, tag [ASSUMED]).
+ *
+ * The fake follows them, the OpenAPI document marks them with `x-assumed`, and the contract suite
+ * only reports where a target differs (drift), never fails on them unless asked to be strict.
+ */
+import { z } from "zod";
+import { components, Ratio, Resolution } from "./schemas.js";
+
+/** ASSUMED: the `{code, msg, data}` envelope the provider's sibling endpoints answer errors in. */
+export const AssumedEnvelopeError = z
+  .looseObject({
+    code: z.union([z.int(), z.string()]).refine((code) => code !== 0 && code !== "0", {
+      error: "an error envelope has a non-zero code",
+    }),
+    msg: z.string(),
+    data: z.null(),
+  })
+  .describe("ASSUMED error envelope, as the provider's sibling endpoints answer.")
+  .register(components, { id: "AssumedEnvelopeError" });
+
+/** ASSUMED: the Spring-style body of an unknown route. */
+export const AssumedSpringError = z
+  .looseObject({ message: z.string() })
+  .describe("ASSUMED Spring-style error body, as the provider answers unknown routes.")
+  .register(components, { id: "AssumedSpringError" });
+
+export const AssumedErrorBody = z
+  .union([AssumedEnvelopeError, AssumedSpringError])
+  .register(components, { id: "AssumedErrorBody" });
+export type AssumedErrorBody = z.infer<typeof AssumedErrorBody>;
+
+/** The request-level errors the fake distinguishes; each has one status and body in the fixture. */
+export const ErrorKind = z.enum([
+  "unauthorized",
+  "invalid_request",
+  "malformed_json",
+  "payload_too_large",
+  "unsupported_media_type",
+  "task_not_found",
+  "rate_limited",
+  "method_not_allowed",
+  "route_not_found",
+]);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+const assumedFixture = {
+  assumed: z.literal(true),
+  source: z.string().min(1),
+};
+
+/** `fixtures/assumed/errors.json`: the status and body template of each error kind. */
+export const AssumedErrorsFixture = z.object({
+  ...assumedFixture,
+  errors: z.record(
+    ErrorKind,
+    z.object({ status: z.int().min(100).max(599), body: AssumedErrorBody }),
+  ),
+});
+export type AssumedErrorsFixture = z.infer<typeof AssumedErrorsFixture>;
+
+/** A pixel size written as the API writes `size`, e.g. `1536x864`. */
+export const PixelSize = z.string().regex(/^[1-9][0-9]*x[1-9][0-9]*$/, {
+  error: "must be WIDTHxHEIGHT in pixels",
+});
+
+/** `fixtures/assumed/pixel-sizes.json`: the pixel size of each ratio at each resolution. */
+export const AssumedPixelSizesFixture = z.object({
+  ...assumedFixture,
+  default_resolution: Resolution,
+  sizes: z.record(Ratio, z.record(Resolution, PixelSize.nullable())),
+});
+export type AssumedPixelSizesFixture = z.infer<typeof AssumedPixelSizesFixture>;

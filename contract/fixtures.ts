@@ -1,0 +1,57 @@
+/**
+ * The fixtures under `fixtures/`, each checked against its schema when first imported, so a
+ * hand-edited or imported fixture that breaks its schema fails loudly at start, naming the file.
+ */
+import { z } from "zod";
+import assumedErrors from "../fixtures/assumed/errors.json" with { type: "json" };
+import assumedPixelSizes from "../fixtures/assumed/pixel-sizes.json" with { type: "json" };
+import resultCompleted from "../fixtures/docs/result-completed.json" with { type: "json" };
+import resultFailed from "../fixtures/docs/result-failed.json" with { type: "json" };
+import resultProcessing from "../fixtures/docs/result-processing.json" with { type: "json" };
+import resultQueued from "../fixtures/docs/result-queued.json" with { type: "json" };
+import seedRequest from "../fixtures/seed/create-request.json" with { type: "json" };
+import seedResponse from "../fixtures/seed/create-response.json" with { type: "json" };
+import { AssumedErrorsFixture, AssumedPixelSizesFixture } from "./assumed-schemas.js";
+import { CreateImageRequest, CreateImageResponse, TaskResult, type TaskStatus } from "./schemas.js";
+
+function parseFixture<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new Error(`fixtures/${file} breaks its schema:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+// Examples keep their verbatim shape: no defaults filled in, no fields dropped.
+function checked<S extends z.ZodType>(schema: S, value: unknown, file: string): z.input<S> {
+  parseFixture(schema, value, file);
+  return value as z.input<S>;
+}
+
+/** The seed page's own example, verbatim. */
+export const seedFixtures = {
+  createRequest: checked(CreateImageRequest, seedRequest, "seed/create-request.json"),
+  createResponse: checked(CreateImageResponse, seedResponse, "seed/create-response.json"),
+};
+
+/** A result body for each status, built from the documented field table of the query page. */
+export const docsResultFixtures: Record<TaskStatus, z.input<typeof TaskResult>> = {
+  queued: checked(TaskResult, resultQueued, "docs/result-queued.json"),
+  processing: checked(TaskResult, resultProcessing, "docs/result-processing.json"),
+  completed: checked(TaskResult, resultCompleted, "docs/result-completed.json"),
+  failed: checked(TaskResult, resultFailed, "docs/result-failed.json"),
+};
+
+/** ASSUMED: the status and body of each request-level error. */
+export const assumedErrorsFixture = parseFixture(
+  AssumedErrorsFixture,
+  assumedErrors,
+  "assumed/errors.json",
+);
+
+/** ASSUMED: the pixel size of each ratio at each resolution. */
+export const assumedPixelSizesFixture = parseFixture(
+  AssumedPixelSizesFixture,
+  assumedPixelSizes,
+  "assumed/pixel-sizes.json",
+);

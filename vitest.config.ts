@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["contract/**/*.test.ts", "server/**/*.test.ts", "fixtures/**/*.test.ts"],
+    exclude: ["contract/suite/**", "node_modules/**", "dist/**"],
+  },
+});
