@@ -5,7 +5,7 @@
  * only reports where a target differs (drift), never fails on them unless asked to be strict.
  */
 import { z } from "zod";
-import { components, Ratio, Resolution } from "./schemas.js";
+import { components, Quality, Ratio, Resolution } from "./schemas.js";
 
 /** ASSUMED: the `{code, msg, data}` envelope the provider's sibling endpoints answer errors in. */
 export const AssumedEnvelopeError = z
@@ -71,3 +71,13 @@ export const AssumedPixelSizesFixture = z.object({
   sizes: z.record(Ratio, z.record(Resolution, PixelSize.nullable())),
 });
 export type AssumedPixelSizesFixture = z.infer<typeof AssumedPixelSizesFixture>;
+
+/** `fixtures/assumed/timings.json`: how long a task waits and works in the `realistic` profile. */
+export const AssumedTimingsFixture = z.object({
+  ...assumedFixture,
+  queued_ms: z.int().min(0),
+  /** By quality tier; gpt-image-2-r ignores quality and is timed as `low`. */
+  processing_ms: z.record(Quality, z.int().min(0)),
+  resolution_factor: z.record(Resolution, z.number().min(0)),
+});
+export type AssumedTimingsFixture = z.infer<typeof AssumedTimingsFixture>;

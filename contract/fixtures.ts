@@ -5,13 +5,18 @@
 import { z } from "zod";
 import assumedErrors from "../fixtures/assumed/errors.json" with { type: "json" };
 import assumedPixelSizes from "../fixtures/assumed/pixel-sizes.json" with { type: "json" };
+import assumedTimings from "../fixtures/assumed/timings.json" with { type: "json" };
 import resultCompleted from "../fixtures/docs/result-completed.json" with { type: "json" };
 import resultFailed from "../fixtures/docs/result-failed.json" with { type: "json" };
 import resultProcessing from "../fixtures/docs/result-processing.json" with { type: "json" };
 import resultQueued from "../fixtures/docs/result-queued.json" with { type: "json" };
 import seedRequest from "../fixtures/seed/create-request.json" with { type: "json" };
 import seedResponse from "../fixtures/seed/create-response.json" with { type: "json" };
-import { AssumedErrorsFixture, AssumedPixelSizesFixture } from "./assumed-schemas.js";
+import {
+  AssumedErrorsFixture,
+  AssumedPixelSizesFixture,
+  AssumedTimingsFixture,
+} from "./assumed-schemas.js";
 import { CreateImageRequest, CreateImageResponse, TaskResult, type TaskStatus } from "./schemas.js";
 
 function parseFixture<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
@@ -54,4 +59,11 @@ export const assumedPixelSizesFixture = parseFixture(
   AssumedPixelSizesFixture,
   assumedPixelSizes,
   "assumed/pixel-sizes.json",
+);
+
+/** ASSUMED: how long tasks take in the fake's `realistic` profile. */
+export const assumedTimingsFixture = parseFixture(
+  AssumedTimingsFixture,
+  assumedTimings,
+  "assumed/timings.json",
 );

@@ -1,0 +1,149 @@
+/**
+ * The control API under /__fake: inspect and steer the fake. Never part of the provider's API,
+ * so its errors are plain `{ error, issues }` bodies rather than the assumed ones.
+ */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { isManualClock } from "./clock.js";
+import { issuesOf } from "./errors.js";
+import type { FakeEnv } from "./fake-env.js";
+import type { FakeState } from "./fake-state.js";
+import { FaultRule } from "./faults.js";
+import { PlanOverride, withOverride } from "./task-planner.js";
+import { finishedAt, isForward, isTerminal, statusAt, type Task } from "./tasks.js";
+
+const NextTasks = PlanOverride.extend({ count: z.int().min(1).default(1) });
+const ClockAdvance = z.strictObject({ advanceMs: z.number().min(0) });
+
+class ControlError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+    readonly issues: unknown[] = [],
+  ) {
+    super(message);
+  }
+}
+
+async function bodyOf<S extends z.ZodType>(c: Context<FakeEnv>, schema: S): Promise<z.output<S>> {
+  const json: unknown = await c.req.json().catch(() => {
+    throw new ControlError(400, "the body must be JSON");
+  });
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ControlError(400, "invalid body", issuesOf(parsed.error));
+  return parsed.data;
+}
+
+function describeTask(task: Task, now: number) {
+  const status = statusAt(task, now);
+  return {
+    id: task.id,
+    model: task.model,
+    status,
+    createdMs: task.createdMs,
+    queuedMs: task.plan.queuedMs,
+    processingMs: task.plan.processingMs,
+    finishesAtMs: finishedAt(task),
+    outcome: task.plan.outcome,
+    ...(task.plan.outcome === "failed" && { error: task.plan.error }),
+    pixels: task.pixels ?? null,
+    keyId: task.keyId,
+    request: task.request,
+  };
+}
+
+/** The control API, to mount at /__fake. */
+export function controlRoutes(state: FakeState): Hono<FakeEnv> {
+  const control = new Hono<FakeEnv>();
+  const taskOr404 = (id: string) => {
+    const task = state.tasks.get(id);
+    if (!task) throw new ControlError(404, `no task with id '${id}'`);
+    return task;
+  };
+  const clockBody = () => ({ kind: state.clock.kind, now: state.clock.now() });
+
+  control.get("/health", (c) =>
+    c.json({ ok: true, clock: clockBody(), tasks: state.tasks.size, seed: state.seed }),
+  );
+
+  control.post("/reset", (c) => {
+    state.reset();
+    return c.json({ ok: true });
+  });
+
+  control.get("/tasks", (c) => {
+    const now = state.clock.now();
+    return c.json({ tasks: state.tasks.list().map((task) => describeTask(task, now)) });
+  });
+
+  control.get("/tasks/next", (c) => c.json({ next: state.planner.queued() }));
+
+  control.post("/tasks/next", async (c) => {
+    const { count, ...override } = await bodyOf(c, NextTasks);
+    state.planner.planNext(count, override);
+    return c.json({ next: state.planner.queued() }, 201);
+  });
+
+  control.get("/tasks/:id", (c) =>
+    c.json(describeTask(taskOr404(c.req.param("id")), state.clock.now())),
+  );
+
+  control.patch("/tasks/:id", async (c) => {
+    const task = taskOr404(c.req.param("id"));
+    const override = await bodyOf(c, PlanOverride);
+    const now = state.clock.now();
+    const before = statusAt(task, now);
+    if (isTerminal(before))
+      throw new ControlError(409, `task ${task.id} is ${before}: a terminal task never changes`);
+    const plan = withOverride(task.plan, override);
+    const after = statusAt({ createdMs: task.createdMs, plan }, now);
+    if (!isForward(before, after)) {
+      throw new ControlError(
+        409,
+        `these timings would move task ${task.id} back from ${before} to ${after}`,
+      );
+    }
+    task.plan = plan;
+    return c.json(describeTask(task, now));
+  });
+
+  control.get("/requests", (c) => c.json({ requests: state.journal.list() }));
+
+  control.get("/clock", (c) => c.json(clockBody()));
+
+  control.post("/clock", async (c) => {
+    const { advanceMs } = await bodyOf(c, ClockAdvance);
+    if (!isManualClock(state.clock)) {
+      throw new ControlError(
+        409,
+        "the clock is the system clock; start the fake with --clock manual to advance it",
+      );
+    }
+    state.clock.advance(advanceMs);
+    return c.json(clockBody());
+  });
+
+  control.get("/faults", (c) => c.json({ faults: state.faults.list() }));
+
+  control.post("/faults", async (c) => c.json(state.faults.add(await bodyOf(c, FaultRule)), 201));
+
+  control.delete("/faults", (c) => {
+    state.faults.clear();
+    return c.json({ ok: true });
+  });
+
+  control.delete("/faults/:id", (c) => {
+    if (!state.faults.remove(c.req.param("id")))
+      throw new ControlError(404, `no fault '${c.req.param("id")}'`);
+    return c.json({ ok: true });
+  });
+
+  control.onError((error, c) => {
+    if (error instanceof ControlError) {
+      return c.json({ error: error.message, issues: error.issues }, error.status);
+    }
+    throw error;
+  });
+
+  return control;
+}

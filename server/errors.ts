@@ -1,0 +1,49 @@
+/**
+ * The one error path of the fake's API: handlers throw an ApiError, `errorResponse` turns it
+ * into the assumed status and body of its kind.
+ */
+import type { z } from "zod";
+import { assumedError } from "../contract/assumed-errors.js";
+import type { ErrorKind } from "../contract/assumed-schemas.js";
+
+/** One problem with a request: where, what kind, and what is wrong or allowed. */
+export interface Issue {
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly issues: readonly Issue[] = [],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** zod issues as data: the dotted path of the field (`(body)` for the whole body), code, message. */
+export function issuesOf(error: z.ZodError, prefix = ""): Issue[] {
+  return error.issues.map((issue) => ({
+    path: prefix + (issue.path.length > 0 ? issue.path.join(".") : "(body)"),
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+/** One line naming every problem, for the `msg` of an error body. */
+export const describeIssues = (lead: string, issues: readonly Issue[]) =>
+  `${lead}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`;
+
+/** The assumed response of an ApiError, with its issues listed when it has any. */
+export function errorResponse(
+  error: ApiError,
+  request: { method: string; path: string },
+): Response {
+  const { status, body } = assumedError(error.kind, { message: error.message, ...request });
+  const withIssues = error.issues.length > 0 ? { ...body, issues: error.issues } : body;
+  return Response.json(withIssues, { status, headers: error.headers });
+}

@@ -1,0 +1,14 @@
+import type { HttpBindings } from "@hono/node-server";
+
+/** Hono's environment for the fake: Node bindings when served on a port, none in-process. */
+export interface FakeEnv {
+  Bindings: Partial<HttpBindings>;
+  Variables: {
+    route: string;
+    keyId: string;
+    taskId: string;
+    bodyHash: string;
+    fault: string;
+    dropped: boolean;
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Fault rules: for the requests a rule matches, a delay, an error status, or a dropped
+ * connection, for a number of requests or a share of them.
+ */
+import { z } from "zod";
+import { routes } from "../contract/routes.js";
+import type { Random } from "./random.js";
+
+const RouteName = z.enum([...(Object.keys(routes) as (keyof typeof routes)[]), "image"]);
+
+export const FaultAction = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("latency"),
+    /** Fixed delay, or the low end of a random one when `maxMs` is given. */
+    ms: z.int().min(0).max(600_000),
+    maxMs: z.int().min(0).max(600_000).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("status"),
+    status: z.int().min(400).max(599),
+    body: z.json().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+  z.strictObject({ type: z.literal("drop") }),
+]);
+export type FaultAction = z.infer<typeof FaultAction>;
+
+export const FaultRule = z.strictObject({
+  /** Which requests: any of method, a route by name, a path (a trailing `*` matches a prefix). */
+  match: z
+    .strictObject({
+      method: z.string().toUpperCase().optional(),
+      route: RouteName.optional(),
+      path: z.string().startsWith("/").optional(),
+    })
+    .default({}),
+  action: FaultAction,
+  /** How many matching requests it applies to; unlimited when absent. */
+  times: z.int().min(1).optional(),
+  /** The share of matching requests it applies to, from 0 to 1. */
+  probability: z.number().min(0).max(1).default(1),
+});
+export type FaultRuleInput = z.input<typeof FaultRule>;
+export type FaultRule = z.output<typeof FaultRule> & { readonly id: string; applied: number };
+
+const routePattern = (path: string) =>
+  new RegExp(`(^|/)${path.slice(1).replace(/\{[^}]+\}/g, "[^/]+")}$`);
+
+const ROUTE_PATTERNS: Record<z.infer<typeof RouteName>, { method: string; pattern: RegExp }> = {
+  ...(Object.fromEntries(
+    Object.entries(routes).map(([name, route]) => [
+      name,
+      { method: route.method.toUpperCase(), pattern: routePattern(route.path) },
+    ]),
+  ) as Record<keyof typeof routes, { method: string; pattern: RegExp }>),
+  image: { method: "GET", pattern: /^\/images\/[^/]+$/ },
+};
+
+function matches(rule: FaultRule, method: string, path: string): boolean {
+  const { match } = rule;
+  if (match.method && match.method !== method) return false;
+  if (match.path) {
+    const prefix = match.path.endsWith("*") ? match.path.slice(0, -1) : undefined;
+    if (prefix === undefined ? path !== match.path : !path.startsWith(prefix)) return false;
+  }
+  if (match.route) {
+    const route = ROUTE_PATTERNS[match.route];
+    if (route.method !== method || !route.pattern.test(path)) return false;
+  }
+  return true;
+}
+
+export class FaultSet {
+  #rules: FaultRule[] = [];
+  #nextId = 1;
+
+  constructor(private readonly random: Random) {}
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule = { ...FaultRule.parse(input), id: `fault_${this.#nextId++}`, applied: 0 };
+    this.#rules.push(rule);
+    return rule;
+  }
+
+  list(): readonly FaultRule[] {
+    return this.#rules;
+  }
+
+  remove(id: string): boolean {
+    const before = this.#rules.length;
+    this.#rules = this.#rules.filter((rule) => rule.id !== id);
+    return this.#rules.length < before;
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  /** How long a latency action waits: fixed, or drawn between `ms` and `maxMs`. */
+  delayOf(action: Extract<FaultAction, { type: "latency" }>): number {
+    const { ms, maxMs = ms } = action;
+    return maxMs <= ms ? ms : ms + Math.round((maxMs - ms) * this.random.next());
+  }
+
+  /** The first rule that applies to this request, counted as applied; used-up rules are removed. */
+  take(method: string, path: string): FaultRule | undefined {
+    const rule = this.#rules.find(
+      (candidate) =>
+        matches(candidate, method, path) &&
+        (candidate.probability >= 1 || this.random.next() < candidate.probability),
+    );
+    if (!rule) return undefined;
+    rule.applied += 1;
+    if (rule.times !== undefined && rule.applied >= rule.times) this.remove(rule.id);
+    return rule;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The fake's options: one schema for `createFakeApp`, `start`, the CLI flags and their
+ * environment variables, so a value is checked the same way wherever it comes from.
+ */
+import { z } from "zod";
+import type { Clock } from "./clock.js";
+
+export const Profile = z.enum(["realistic", "fast", "instant"]);
+export type Profile = z.infer<typeof Profile>;
+
+const RATE_UNITS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `5/s`, `100/m` or `1000/h`: how many API requests one key may make per window. */
+export const RateLimit = z.union([
+  z.object({ limit: z.int().min(1), windowMs: z.int().min(1) }),
+  z
+    .string()
+    .regex(/^[1-9][0-9]*\/[smh]$/, { error: "must look like 5/s, 100/m or 1000/h" })
+    .transform((text) => {
+      const [limit, unit] = text.split("/") as [string, keyof typeof RATE_UNITS];
+      return { limit: Number(limit), windowMs: RATE_UNITS[unit] };
+    }),
+]);
+export type RateLimit = z.output<typeof RateLimit>;
+
+const isClock = (value: unknown): value is Clock =>
+  typeof value === "object" && value !== null && "now" in value && typeof value.now === "function";
+
+const milliseconds = z.coerce
+  .number({ error: "must be a number" })
+  .int()
+  .min(0, { error: "must be a whole number of ms, 0 or more" });
+
+export const FakeOptions = z.object({
+  /** Timings of new tasks: realistic (seconds), fast (a fraction of a second) or instant. */
+  profile: Profile.default("realistic"),
+  /** Overrides every task's time in `queued`. */
+  queuedMs: milliseconds.optional(),
+  /** Overrides every task's time in `processing`. */
+  processingMs: milliseconds.optional(),
+  /** The share of tasks that end `failed`, from 0 to 1. */
+  failureRate: z.coerce
+    .number({ error: "must be a number" })
+    .min(0)
+    .max(1, { error: "must be between 0 and 1" })
+    .default(0),
+  /** Makes ids, outcomes and pictures reproducible. */
+  seed: z.string().min(1).optional(),
+  /** Accepted bearer keys; empty accepts any non-empty key. */
+  apiKeys: z.array(z.string().min(1, { error: "an API key must not be empty" })).default([]),
+  /** Origin of every `image_url`; by default the origin the request came to. */
+  publicUrl: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
+  /** Serves the control API under /__fake. */
+  control: z.boolean().default(true),
+  /** `system`, `manual` (moves only when advanced), or a clock of your own. */
+  clock: z.union([z.enum(["system", "manual"]), z.custom<Clock>(isClock)]).default("system"),
+  /** Answers 429 past this many API requests per key and window. */
+  rateLimit: RateLimit.optional(),
+  /** The most tasks kept; the oldest is forgotten past it. */
+  maxTasks: z.coerce.number({ error: "must be a number" }).int().min(1).default(10_000),
+  /** The most requests kept in the journal. */
+  journalSize: z.coerce.number({ error: "must be a number" }).int().min(1).default(1_000),
+  /** Checks every response against its route's schema and answers 500 on a mismatch. */
+  selfCheck: z.boolean().default(Boolean(process.env.VITEST) || process.env.NODE_ENV === "test"),
+});
+/** Options as a caller passes them: every field optional. */
+export type FakeOptionsInput = z.input<typeof FakeOptions>;
+export type FakeOptions = z.output<typeof FakeOptions>;

@@ -1,0 +1,107 @@
+/**
+ * Reading what a request brings: its bearer key, its JSON body within the size limit, and the
+ * `x-fake-*` plan headers. Each failure is an ApiError that says what was wrong and how to fix it.
+ */
+import { createHash } from "node:crypto";
+import type { Context } from "hono";
+import type { z } from "zod";
+import { ApiError, describeIssues, issuesOf } from "./errors.js";
+import type { FakeEnv } from "./fake-env.js";
+import { keyIdOf } from "./journal.js";
+import { PLAN_HEADERS, PlanOverride } from "./task-planner.js";
+
+/** The largest request body the fake reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The caller's key fingerprint, after checking the bearer key against the accepted ones. */
+export function authenticate(c: Context<FakeEnv>, acceptedKeys: readonly string[]): string {
+  const header = c.req.header("authorization");
+  if (header === undefined) {
+    throw new ApiError(
+      "unauthorized",
+      "Missing Authorization header: send 'Authorization: Bearer <key>'",
+    );
+  }
+  const key = /^Bearer +(\S+)\s*$/i.exec(header)?.[1];
+  if (key === undefined) {
+    throw new ApiError(
+      "unauthorized",
+      "The Authorization header must be 'Bearer <key>' with a non-empty key",
+    );
+  }
+  if (acceptedKeys.length > 0 && !acceptedKeys.includes(key)) {
+    throw new ApiError(
+      "unauthorized",
+      "This API key is not accepted (the fake was started with --api-key)",
+    );
+  }
+  const keyId = keyIdOf(key);
+  c.set("keyId", keyId);
+  return keyId;
+}
+
+async function readLimited(c: Context<FakeEnv>): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new ApiError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`);
+  const declared = Number(c.req.header("content-length") ?? Number.NaN);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += chunk.byteLength;
+    if (total > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The JSON body, parsed with the route's schema: every problem listed at once. */
+export async function readJsonBody<S extends z.ZodType>(
+  c: Context<FakeEnv>,
+  schema: S,
+): Promise<z.output<S>> {
+  const contentType = c.req.header("content-type");
+  if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new ApiError(
+      "unsupported_media_type",
+      `Content-Type must be application/json, not ${contentType ? `'${contentType}'` : "missing"}`,
+    );
+  }
+  const bytes = await readLimited(c);
+  c.set("bodyHash", createHash("sha256").update(bytes).digest("hex").slice(0, 16));
+  let json: unknown;
+  try {
+    const text = utf8.decode(bytes);
+    if (text.trim() === "") throw new SyntaxError("the body is empty; send a JSON object");
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ApiError("malformed_json", `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error);
+    throw new ApiError("invalid_request", describeIssues("Invalid request body", issues), issues);
+  }
+  return parsed.data;
+}
+
+/** The plan overrides a create request carries in its `x-fake-*` headers. */
+export function planHeaders(c: Context<FakeEnv>): PlanOverride {
+  const present = Object.fromEntries(
+    Object.entries(PLAN_HEADERS).flatMap(([field, header]) => {
+      const value = c.req.header(header);
+      return value === undefined ? [] : [[field, value]];
+    }),
+  );
+  const parsed = PlanOverride.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issues = issuesOf(parsed.error).map((issue) => ({
+    ...issue,
+    path: `header ${PLAN_HEADERS[issue.path as keyof typeof PLAN_HEADERS] ?? issue.path}`,
+  }));
+  throw new ApiError("invalid_request", describeIssues("Invalid x-fake header", issues), issues);
+}

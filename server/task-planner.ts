@@ -1,0 +1,119 @@
+/**
+ * Decides each new task's timings and outcome: a request's `x-fake-*` headers win over a plan
+ * queued through the control API, which wins over the fake's options and its profile.
+ */
+import { z } from "zod";
+import { assumedTimingsFixture } from "../contract/fixtures.js";
+import type { CreateImageRequest } from "../contract/schemas.js";
+import type { Profile } from "./options.js";
+import type { OutputSize } from "./output-size.js";
+import type { Random } from "./random.js";
+import type { TaskPlan } from "./tasks.js";
+
+/** ASSUMED: the error text of a task that fails with no text chosen for it. */
+export const DEFAULT_FAILURE_ERROR = "Image generation failed";
+
+const milliseconds = z.coerce
+  .number({ error: "must be a number" })
+  .int()
+  .min(0, { error: "must be a whole number of ms, 0 or more" });
+
+/** Any part of a task's plan, as the control API and the `x-fake-*` headers give it. */
+export const PlanOverride = z.strictObject({
+  outcome: z.enum(["completed", "failed"]).optional(),
+  error: z.string().min(1).optional(),
+  queuedMs: milliseconds.optional(),
+  processingMs: milliseconds.optional(),
+});
+export type PlanOverride = z.output<typeof PlanOverride>;
+
+/** The request headers that override the plan of the task they create. */
+export const PLAN_HEADERS = {
+  outcome: "x-fake-outcome",
+  error: "x-fake-error",
+  queuedMs: "x-fake-queued-ms",
+  processingMs: "x-fake-processing-ms",
+} as const satisfies Record<keyof PlanOverride, string>;
+
+/** A plan with the parts an override gives replaced. */
+export const withOverride = (plan: TaskPlan, override: PlanOverride): TaskPlan => ({
+  queuedMs: override.queuedMs ?? plan.queuedMs,
+  processingMs: override.processingMs ?? plan.processingMs,
+  outcome: override.outcome ?? plan.outcome,
+  error: override.error ?? plan.error,
+});
+
+const FAST = { queuedMs: 50, processingMs: 200 };
+
+function profileTimings(profile: Profile, request: CreateImageRequest, output: OutputSize) {
+  switch (profile) {
+    case "instant":
+      return { queuedMs: 0, processingMs: 0 };
+    case "fast":
+      return FAST;
+    case "realistic": {
+      const { queued_ms, processing_ms, resolution_factor } = assumedTimingsFixture;
+      // gpt-image-2-r ignores quality, so it is timed as the lowest tier.
+      const quality = request.model === "gpt-image-2-r" ? "low" : request.quality;
+      return {
+        queuedMs: queued_ms,
+        processingMs: Math.round(processing_ms[quality] * resolution_factor[output.resolution]),
+      };
+    }
+  }
+}
+
+export interface PlannerOptions {
+  readonly profile: Profile;
+  readonly queuedMs?: number | undefined;
+  readonly processingMs?: number | undefined;
+  readonly failureRate: number;
+}
+
+export class TaskPlanner {
+  #queue: { remaining: number; override: PlanOverride }[] = [];
+
+  constructor(
+    private readonly options: PlannerOptions,
+    private readonly random: Random,
+  ) {}
+
+  /** Queues an override for the next `count` tasks created. */
+  planNext(count: number, override: PlanOverride): void {
+    this.#queue.push({ remaining: count, override });
+  }
+
+  /** The overrides still queued, in the order they will be used. */
+  queued(): readonly { remaining: number; override: PlanOverride }[] {
+    return this.#queue.map((entry) => ({ ...entry }));
+  }
+
+  reset(): void {
+    this.#queue = [];
+  }
+
+  plan(request: CreateImageRequest, output: OutputSize, fromHeaders: PlanOverride): TaskPlan {
+    const queued = this.#takeQueued();
+    const override = { ...queued, ...fromHeaders };
+    const timings = profileTimings(this.options.profile, request, output);
+    const drawn = this.random.next() < this.options.failureRate ? "failed" : "completed";
+    const impossible = output.pixels === undefined;
+    return {
+      queuedMs: override.queuedMs ?? this.options.queuedMs ?? timings.queuedMs,
+      processingMs: override.processingMs ?? this.options.processingMs ?? timings.processingMs,
+      // ASSUMED: a ratio with no size at the resolution asked for fails the task, not the create.
+      outcome: impossible ? "failed" : (override.outcome ?? drawn),
+      error: impossible
+        ? `ratio ${request.ratio} is not available at ${output.resolution}`
+        : (override.error ?? DEFAULT_FAILURE_ERROR),
+    };
+  }
+
+  #takeQueued(): PlanOverride {
+    const head = this.#queue[0];
+    if (!head) return {};
+    head.remaining -= 1;
+    if (head.remaining <= 0) this.#queue.shift();
+    return head.override;
+  }
+}
