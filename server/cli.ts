@@ -204,12 +204,12 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
   const options = readOptions(argv, process.env);
   const fake = await start(options);
   const host = String(options.host ?? "127.0.0.1");
-  console.log(`image2-kit fake listening on ${fake.url}`);
   if (options.control !== false && !isLoopback(host)) {
     console.error(
       `warning: the control API (${fake.url}/__fake) is reachable on ${host}: anyone who can reach it can steer the fake; pass --no-control to turn it off`,
     );
   }
+  console.log(`image2-kit fake listening on ${fake.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop).off("SIGTERM", stop);

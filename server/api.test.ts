@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { AssumedEnvelopeError, AssumedSpringError } from "../contract/assumed-schemas.js";
+import { seedFixtures } from "../contract/fixtures.js";
+import {
+  invalidCreateRequests,
+  minimalRequest,
+  validCreateRequests,
+} from "../contract/request-cases.js";
+import { BASE_PATH } from "../contract/routes.js";
+import { CreateImageResponse, TaskResult } from "../contract/schemas.js";
+import { MAX_BODY_BYTES } from "./request-input.js";
+import { AUTH, fakeWithAgent, KEY } from "./test-support/fake-agent.js";
+
+describe("create", () => {
+  const { create } = fakeWithAgent({ profile: "fast" });
+
+  it.each(validCreateRequests().map((c) => [c.name, c.body] as const))(
+    "accepts %s",
+    async (_, body) => {
+      const res = await create(body);
+      expect(res.status).toBe(200);
+      expect(CreateImageResponse.parse(res.body).model).toBe((body as { model: string }).model);
+    },
+  );
+
+  it.each(invalidCreateRequests().map((c) => [c.name, c.field, c.body] as const))(
+    "rejects %s with 400 naming '%s'",
+    async (_, field, body) => {
+      const res = await create(body);
+      expect(res.status).toBe(400);
+      expect(AssumedEnvelopeError.parse(res.body).msg).toMatch(/^Invalid request body: /);
+      const paths = (res.body.issues as { path: string }[]).map(
+        (issue) => issue.path.split(".")[0],
+      );
+      expect(paths).toContain(field === "" ? "(body)" : field);
+    },
+  );
+
+  it("answers the seed's own request with a queued task", async () => {
+    const res = await create(seedFixtures.createRequest);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      object: "image",
+      model: "gpt-image-2",
+      status: "queued",
+      error: null,
+    });
+  });
+
+  it("lists every problem of a body at once, saying what is allowed", async () => {
+    const res = await create({
+      model: "gpt-image-2",
+      prompt: "",
+      quality: "ultra",
+      image_urls: ["x"],
+    });
+    expect(res.body.issues).toEqual([
+      { path: "prompt", code: "too_small", message: "must not be empty" },
+      {
+        path: "quality",
+        code: "invalid_value",
+        message: expect.stringContaining('"low"|"medium"|"high"'),
+      },
+      { path: "image_urls.0", code: "invalid_format", message: "must be an absolute http(s) URL" },
+    ]);
+  });
+
+  it("ignores fields it does not know (assumed)", async () => {
+    const res = await create({ ...minimalRequest("gpt-image-2"), n: 4, style: "vivid" });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("request-level errors", () => {
+  const { agent, create, result } = fakeWithAgent();
+
+  it("answers 401 without a bearer key, with a wrong scheme, or with an empty key", async () => {
+    for (const authorization of [undefined, `Basic ${KEY}`, "Bearer ", KEY]) {
+      const req = agent.post("/v1/image2/images").send(minimalRequest("gpt-image-2"));
+      const res = await (authorization === undefined
+        ? req
+        : req.set("Authorization", authorization));
+      expect(res.status, String(authorization)).toBe(401);
+      expect(AssumedEnvelopeError.parse(res.body).msg).toMatch(/Authorization|Bearer/);
+    }
+  });
+
+  it("answers 401 to a key it was not told to accept", async () => {
+    const only = fakeWithAgent({ apiKeys: ["sk-right"] });
+    expect((await only.create()).status).toBe(401);
+    expect((await only.create(undefined, { Authorization: "Bearer sk-right" })).status).toBe(200);
+  });
+
+  it("answers 400 to malformed JSON, with the parser's reason", async () => {
+    const res = await agent
+      .post("/v1/image2/images")
+      .set(AUTH)
+      .set("Content-Type", "application/json")
+      .send('{"model": ');
+    expect(res.status).toBe(400);
+    expect(res.body.msg).toMatch(/^The body is not valid JSON: /);
+  });
+
+  it("answers 400 to an empty body and to a body that is not UTF-8", async () => {
+    for (const body of ["", Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]) {
+      const res = await agent
+        .post("/v1/image2/images")
+        .set(AUTH)
+        .set("Content-Type", "application/json")
+        .send(body);
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it("answers 415 to a content type other than JSON, and accepts a charset", async () => {
+    const body = JSON.stringify(minimalRequest("gpt-image-2"));
+    const post = (type: string) =>
+      agent.post("/v1/image2/images").set(AUTH).set("Content-Type", type).send(body);
+    expect((await post("text/plain")).status).toBe(415);
+    expect((await post("application/x-www-form-urlencoded")).status).toBe(415);
+    expect((await post("application/json;charset=UTF-8")).status).toBe(200);
+  });
+
+  it("answers 413 to a body over 1 MiB and accepts one just under", async () => {
+    const padded = (bytes: number) => {
+      const base = JSON.stringify({ ...minimalRequest("gpt-image-2"), prompt: "" });
+      return JSON.stringify({
+        ...minimalRequest("gpt-image-2"),
+        prompt: "x".repeat(bytes - base.length),
+      });
+    };
+    const post = (body: string) =>
+      agent.post("/v1/image2/images").set(AUTH).set("Content-Type", "application/json").send(body);
+    expect((await post(padded(MAX_BODY_BYTES + 1))).status).toBe(413);
+    expect((await post(padded(MAX_BODY_BYTES))).status).toBe(200);
+  });
+
+  it("answers 404 to an unknown task id, and to another key's task", async () => {
+    expect((await result("image_00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    expect((await result("not-an-id")).status).toBe(404);
+    const { id } = (await create()).body;
+    const other = await agent
+      .get(`/v1/result/${id}`)
+      .set("Authorization", "Bearer sk-someone-else");
+    expect(other.status).toBe(404);
+    expect((await result(id)).status).toBe(200);
+  });
+
+  it("answers an unknown route with a Spring-style 404 (assumed)", async () => {
+    const res = await agent.get("/v1/image2/edits").set(AUTH);
+    expect(res.status).toBe(404);
+    expect(AssumedSpringError.parse(res.body).message).toBe(
+      "No handler found for GET /v1/image2/edits",
+    );
+  });
+
+  it("answers 405 with Allow to a known route and a wrong method", async () => {
+    const wrong = await agent.get("/v1/image2/images").set(AUTH);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe("POST");
+    const wrongResult = await agent
+      .delete("/v1/result/image_00000000-0000-4000-8000-000000000000")
+      .set(AUTH);
+    expect(wrongResult.status).toBe(405);
+    expect(wrongResult.headers.allow).toBe("GET");
+  });
+});
+
+describe("base path", () => {
+  it("serves the API under production's base path as well as at the root", async () => {
+    const { agent } = fakeWithAgent();
+    const created = await agent
+      .post(`${BASE_PATH}/v1/image2/images`)
+      .set(AUTH)
+      .send(minimalRequest("gpt-image-2-r"));
+    expect(created.status).toBe(200);
+    const viaRoot = await agent.get(`/v1/result/${created.body.id}`).set(AUTH);
+    const viaBase = await agent.get(`${BASE_PATH}/v1/result/${created.body.id}`).set(AUTH);
+    expect(TaskResult.parse(viaBase.body)).toEqual(TaskResult.parse(viaRoot.body));
+  });
+});

@@ -1,0 +1,159 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+// The built entry point, as `npm start` and the package's bin run it (`npm test` builds first).
+const CLI = fileURLToPath(new URL("../dist/server/cli.js", import.meta.url));
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", () => {
+      const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+      if (url) resolve(url);
+    });
+    void exited.then((code) =>
+      reject(new Error(`exited with ${code} before listening: ${stderr}`)),
+    );
+  });
+  // Only the tests that wait for it care whether it listened.
+  listening.catch(() => undefined);
+  return { child, exited, listening, output: () => ({ stdout, stderr }) };
+}
+
+describe("image2-kit serve", () => {
+  it("documents every flag and its environment variable in --help", async () => {
+    const { exited, output } = run(["serve", "--help"]);
+    expect(await exited).toBe(0);
+    const flags = [
+      "port",
+      "host",
+      "profile",
+      "queued-ms",
+      "processing-ms",
+      "failure-rate",
+      "seed",
+      "api-key",
+      "public-url",
+      "no-control",
+      "clock",
+      "rate-limit",
+      "max-tasks",
+    ];
+    const envs = [
+      "PORT",
+      "HOST",
+      "FAKE_PROFILE",
+      "FAKE_QUEUED_MS",
+      "FAKE_PROCESSING_MS",
+      "FAKE_FAILURE_RATE",
+      "FAKE_SEED",
+      "FAKE_API_KEYS",
+      "FAKE_PUBLIC_URL",
+      "FAKE_RATE_LIMIT",
+      "FAKE_MAX_TASKS",
+    ];
+    for (const flag of flags) expect(output().stdout).toContain(`--${flag}`);
+    for (const env of envs) expect(output().stdout).toContain(`[${env}]`);
+  });
+
+  it("exits 2 naming each invalid value, flag or variable", async () => {
+    const { exited, output } = run(["serve", "--port", "70000", "--profile", "slow"], {
+      FAKE_FAILURE_RATE: "2",
+    });
+    expect(await exited).toBe(2);
+    const { stderr, stdout } = output();
+    expect(stdout).toBe("");
+    expect(stderr).toContain(
+      'invalid --port (or PORT): must be a port from 0 to 65535 (got "70000")',
+    );
+    expect(stderr).toContain("invalid --profile (or FAKE_PROFILE)");
+    expect(stderr).toContain(
+      'invalid --failure-rate (or FAKE_FAILURE_RATE): must be between 0 and 1 (got "2")',
+    );
+  });
+
+  it("exits 2 on an unknown flag or command", async () => {
+    expect(await run(["serve", "--colour", "red"]).exited).toBe(2);
+    expect(await run(["launch"]).exited).toBe(2);
+  });
+
+  it("prints one line with its URL, takes its options from the environment, and serves", async () => {
+    const fake = run(["serve", "--port", "0"], { FAKE_SEED: "from-env", FAKE_CLOCK: "manual" });
+    const url = await fake.listening;
+    expect(fake.output().stdout).toBe(`image2-kit fake listening on ${url}\n`);
+    const health = (await (await fetch(`${url}/__fake/health`)).json()) as {
+      seed: string;
+      clock: { kind: string };
+    };
+    expect(health).toMatchObject({ seed: "from-env", clock: { kind: "manual" } });
+  });
+
+  it("exits 1 with a clear message when its port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const fake = run(["serve", "--port", String(port)]);
+      expect(await fake.exited).toBe(1);
+      expect(fake.output().stderr).toContain(`Port ${port} is in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("warns that the control API is reachable when not on loopback, unless it is off", async () => {
+    const open = run(["serve", "--port", "0", "--host", "0.0.0.0"]);
+    await open.listening;
+    // stderr is its own pipe: the warning may arrive after the stdout line.
+    const warning =
+      open.output().stderr ||
+      String((await once(open.child.stderr as NodeJS.ReadableStream, "data"))[0]);
+    expect(warning).toContain("--no-control");
+    const closed = run(["serve", "--port", "0", "--host", "0.0.0.0", "--no-control"]);
+    const url = await closed.listening;
+    expect((await fetch(`${url}/__fake/health`)).status).toBe(404);
+    expect(closed.output().stderr).toBe("");
+  });
+
+  it("stops cleanly on SIGTERM, letting an in-flight request finish", async () => {
+    const fake = run(["serve", "--port", "0"]);
+    const url = await fake.listening;
+    await fetch(`${url}/__fake/faults`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ action: { type: "latency", ms: 500 }, times: 1 }),
+    });
+    const inFlight = fetch(`${url}/v1/result/image_x`, { headers: { Authorization: "Bearer k" } });
+    // In flight once the fault rule has been applied to it.
+    for (;;) {
+      const { faults } = (await (await fetch(`${url}/__fake/faults`)).json()) as {
+        faults: unknown[];
+      };
+      if (faults.length === 0) break;
+    }
+    fake.child.kill("SIGTERM");
+    expect((await inFlight).status).toBe(404);
+    expect(await fake.exited).toBe(0);
+  });
+});

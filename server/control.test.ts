@@ -1,0 +1,234 @@
+import { describe, expect, it } from "vitest";
+import { TaskResult } from "../contract/schemas.js";
+import { createFakeApp } from "./app.js";
+import { AUTH, fakeWithAgent, KEY } from "./test-support/fake-agent.js";
+
+describe("control API", () => {
+  it("reports health with the clock and the number of tasks", async () => {
+    const { agent, create, fake } = fakeWithAgent();
+    await create();
+    const res = await agent.get("/__fake/health");
+    expect(res.body).toEqual({
+      ok: true,
+      clock: { kind: "manual", now: fake.clock.now() },
+      tasks: 1,
+      seed: "test",
+    });
+  });
+
+  it("advances a manual clock, and refuses to advance the system clock", async () => {
+    const { agent, fake } = fakeWithAgent();
+    const before = fake.clock.now();
+    const res = await agent.post("/__fake/clock").send({ advanceMs: 2500 });
+    expect(res.body).toEqual({ kind: "manual", now: before + 2500 });
+    expect((await agent.post("/__fake/clock").send({ advanceMs: -1 })).status).toBe(400);
+    const system = fakeWithAgent({ clock: "system" });
+    expect((await system.agent.post("/__fake/clock").send({ advanceMs: 1 })).status).toBe(409);
+  });
+
+  it("lists tasks with their status, timings and outcome", async () => {
+    const { agent, create } = fakeWithAgent({ queuedMs: 10, processingMs: 20 });
+    const { id } = (await create()).body;
+    const { tasks } = (await agent.get("/__fake/tasks")).body;
+    expect(tasks).toMatchObject([
+      { id, status: "queued", queuedMs: 10, processingMs: 20, outcome: "completed" },
+    ]);
+    expect((await agent.get(`/__fake/tasks/${id}`)).body.id).toBe(id);
+    expect((await agent.get("/__fake/tasks/image_nope")).status).toBe(404);
+  });
+
+  it("decides the outcome, error and timings of the next N tasks", async () => {
+    const { agent, create, result, fake } = fakeWithAgent({ profile: "instant" });
+    const planned = await agent
+      .post("/__fake/tasks/next")
+      .send({ count: 2, outcome: "failed", error: "quota exceeded", processingMs: 100 });
+    expect(planned.status).toBe(201);
+    const ids = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await create()).body.id);
+    fake.advance(100);
+    const results = await Promise.all(
+      ids.map(async (id) => TaskResult.parse((await result(id)).body)),
+    );
+    expect(results.map((r) => r.status)).toEqual(["failed", "failed", "completed"]);
+    expect(results[0]).toMatchObject({ error: "quota exceeded" });
+    expect((await agent.get("/__fake/tasks/next")).body.next).toEqual([]);
+  });
+
+  it("rejects a plan with an unknown field or value, naming it", async () => {
+    const { agent } = fakeWithAgent();
+    const res = await agent.post("/__fake/tasks/next").send({ outcome: "exploded", colour: "red" });
+    expect(res.status).toBe(400);
+    expect(res.body.issues.map((issue: { path: string }) => issue.path).sort()).toEqual([
+      "(body)",
+      "outcome",
+    ]);
+  });
+
+  it("changes one pending task, but never a terminal one or backwards", async () => {
+    const { agent, create, result, fake } = fakeWithAgent({ queuedMs: 1000, processingMs: 1000 });
+    const { id } = (await create()).body;
+    const patch = (body: object) => agent.patch(`/__fake/tasks/${id}`).send(body);
+    expect((await patch({ outcome: "failed", error: "stalled" })).status).toBe(200);
+    fake.advance(1500);
+    expect((await patch({ queuedMs: 5000 })).status).toBe(409);
+    expect((await patch({ processingMs: 10_000 })).status).toBe(200);
+    fake.advance(10_000);
+    expect((await result(id)).body).toMatchObject({ status: "failed", error: "stalled" });
+    expect((await patch({ outcome: "completed" })).status).toBe(409);
+  });
+
+  it("keeps a bounded journal of API requests, with keys redacted", async () => {
+    const { agent, create } = fakeWithAgent({ journalSize: 3 });
+    for (let i = 0; i < 5; i += 1) await create();
+    await agent.get("/__fake/health");
+    const res = await agent.get("/__fake/requests");
+    expect(res.body.requests.map((entry: { seq: number }) => entry.seq)).toEqual([3, 4, 5]);
+    expect(res.body.requests[0]).toMatchObject({
+      method: "POST",
+      status: 200,
+      route: "createImageTask",
+    });
+    expect(res.text).not.toContain(KEY);
+    expect(res.body.requests[0].keyId).toMatch(/^key_[0-9a-f]{12}$/);
+  });
+
+  it("resets tasks, plans, faults and the journal", async () => {
+    const { agent, create, result } = fakeWithAgent();
+    const { id } = (await create()).body;
+    await agent.post("/__fake/tasks/next").send({ outcome: "failed" });
+    await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 } });
+    await agent.post("/__fake/reset");
+    expect((await result(id)).status).toBe(404);
+    expect((await agent.get("/__fake/tasks/next")).body.next).toEqual([]);
+    expect((await agent.get("/__fake/faults")).body.faults).toEqual([]);
+    expect((await agent.get("/__fake/requests")).body.requests).toHaveLength(1);
+  });
+
+  it("is absent when turned off", async () => {
+    const { agent } = fakeWithAgent({ control: false });
+    const res = await agent.get("/__fake/health");
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("fault rules", () => {
+  it("answers 429 with Retry-After for N matching requests, then serves normally", async () => {
+    const { agent, create, result } = fakeWithAgent();
+    const { id } = (await create()).body;
+    await agent.post("/__fake/faults").send({
+      match: { route: "getTaskResult" },
+      action: { type: "status", status: 429 },
+      times: 2,
+    });
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push(await result(id));
+    expect(statuses.map((res) => res.status)).toEqual([429, 429, 200]);
+    expect(statuses[0]?.headers["retry-after"]).toBe("1");
+    expect((await create()).status).toBe(200);
+  });
+
+  it("answers the status, body and headers it was given", async () => {
+    const { agent, create } = fakeWithAgent();
+    await agent.post("/__fake/faults").send({
+      match: { method: "post", path: "/v1/image2/*" },
+      action: {
+        type: "status",
+        status: 503,
+        body: { code: 503, msg: "upstream busy", data: null },
+        headers: { "Retry-After": "7" },
+      },
+    });
+    const res = await create();
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ code: 503, msg: "upstream busy", data: null });
+    expect(res.headers["retry-after"]).toBe("7");
+  });
+
+  it("applies to the share of requests its probability gives, reproducibly", async () => {
+    const run = async () => {
+      const { agent, create } = fakeWithAgent({ seed: "share" });
+      await agent
+        .post("/__fake/faults")
+        .send({ action: { type: "status", status: 500 }, probability: 0.25 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 200; i += 1) statuses.push((await create()).status);
+      return statuses;
+    };
+    const statuses = await run();
+    const failures = statuses.filter((status) => status === 500).length;
+    expect(failures).toBeGreaterThan(25);
+    expect(failures).toBeLessThan(75);
+    expect(await run()).toEqual(statuses);
+  });
+
+  it("delays a request by at least the rule's latency", async () => {
+    const app = createFakeApp({ clock: "manual" });
+    const rule = app.fake.addFault({ action: { type: "latency", ms: 20, maxMs: 30 }, times: 1 });
+    const started = performance.now();
+    const res = await app.request("/v1/result/image_x", { headers: AUTH });
+    // A lower bound only (timers may fire a millisecond early): how long is a benchmark's business.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+    expect(res.status).toBe(404);
+    expect(rule.applied).toBe(1);
+    expect(app.fake.requests().at(-1)).toMatchObject({ fault: rule.id });
+  });
+
+  it("drops the connection: in-process the body cannot be read", async () => {
+    const app = createFakeApp({ clock: "manual" });
+    app.fake.addFault({ action: { type: "drop" } });
+    const res = await app.request("/v1/result/image_x", { headers: AUTH });
+    await expect(res.text()).rejects.toThrow(/connection dropped/);
+    expect(app.fake.requests().at(-1)).toMatchObject({ status: 0 });
+  });
+
+  it("rejects a rule it cannot apply, naming the problem", async () => {
+    const { agent } = fakeWithAgent();
+    const res = await agent
+      .post("/__fake/faults")
+      .send({ action: { type: "status", status: 200 } });
+    expect(res.status).toBe(400);
+    expect(res.body.issues[0].path).toBe("action.status");
+  });
+
+  it("removes a rule by id", async () => {
+    const { agent, create } = fakeWithAgent();
+    const { id } = (
+      await agent.post("/__fake/faults").send({ action: { type: "status", status: 500 } })
+    ).body;
+    expect((await create()).status).toBe(500);
+    expect((await agent.delete(`/__fake/faults/${id}`)).status).toBe(200);
+    expect((await create()).status).toBe(200);
+    expect((await agent.delete(`/__fake/faults/${id}`)).status).toBe(404);
+  });
+});
+
+describe("rate limiter", () => {
+  it("answers 429 with Retry-After past the limit per key, until the window passes", async () => {
+    const { create, fake } = fakeWithAgent({ rateLimit: "3/s" });
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push(await create());
+    expect(statuses.map((res) => res.status)).toEqual([200, 200, 200, 429]);
+    expect(statuses[3]?.headers["retry-after"]).toBe("1");
+    expect((await create(undefined, { Authorization: "Bearer sk-other" })).status).toBe(200);
+    fake.advance(1000);
+    expect((await create()).status).toBe(200);
+  });
+});
+
+describe("self-check", () => {
+  const farFuture = { kind: "manual" as const, now: () => 100_000_000_000_000, advance: () => 0 };
+
+  it("answers a loud 500 naming the rule when a response would break its schema", async () => {
+    const { create } = fakeWithAgent({ clock: farFuture, selfCheck: true });
+    const res = await create();
+    expect(res.status).toBe(500);
+    expect(res.body.msg).toBe(
+      "self-check: the createImageTask response breaks its schema: created: must be Unix seconds, not milliseconds",
+    );
+  });
+
+  it("stays out of the way when turned off", async () => {
+    const { create } = fakeWithAgent({ clock: farFuture, selfCheck: false });
+    expect((await create()).status).toBe(200);
+  });
+});
