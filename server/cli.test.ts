@@ -3,6 +3,9 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { seedFixtures } from "../contract/fixtures.js";
+import { CreateImageResponse, TaskResult } from "../contract/schemas.js";
+import { readPngSize } from "./png.js";
 
 // The built entry point, as `npm start` and the package's bin run it (`npm test` builds first).
 const CLI = fileURLToPath(new URL("../dist/server/cli.js", import.meta.url));
@@ -107,6 +110,34 @@ describe("image2-kit serve", () => {
       clock: { kind: string };
     };
     expect(health).toMatchObject({ seed: "from-env", clock: { kind: "manual" } });
+  });
+
+  it("answers the provider's own curl example with a queued task that completes and whose image downloads", async () => {
+    const fake = run(["serve", "--port", "0", "--clock", "manual"]);
+    const url = await fake.listening;
+    const headers = { Authorization: "Bearer {{key}}", "Content-Type": "application/json" };
+    const created = (await (
+      await fetch(`${url}/kyyReactApiServer/v1/image2/images`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(seedFixtures.createRequest),
+      })
+    ).json()) as { id: string; status: string };
+    expect(CreateImageResponse.parse(created).status).toBe("queued");
+    await fetch(`${url}/__fake/clock`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ advanceMs: 3_600_000 }),
+    });
+    const result = TaskResult.parse(
+      await (await fetch(`${url}/kyyReactApiServer/v1/result/${created.id}`, { headers })).json(),
+    );
+    if (result.status !== "completed") throw new Error(`expected completed, got ${result.status}`);
+    const image = await fetch(result.image_url);
+    expect(readPngSize(new Uint8Array(await image.arrayBuffer()))).toEqual({
+      width: 2048,
+      height: 1152,
+    });
   });
 
   it("exits 1 with a clear message when its port is taken", async () => {
