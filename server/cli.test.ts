@@ -4,8 +4,8 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedFixtures } from "../contract/fixtures.js";
+import { imageInfo } from "../contract/image-size.js";
 import { CreateImageResponse, TaskResult } from "../contract/schemas.js";
-import { readPngSize } from "./png.js";
 
 // The built entry point, as `npm start` and the package's bin run it (`npm test` builds first).
 const CLI = fileURLToPath(new URL("../dist/server/cli.js", import.meta.url));
@@ -134,7 +134,8 @@ describe("image2-kit serve", () => {
     );
     if (result.status !== "completed") throw new Error(`expected completed, got ${result.status}`);
     const image = await fetch(result.image_url);
-    expect(readPngSize(new Uint8Array(await image.arrayBuffer()))).toEqual({
+    expect(imageInfo(new Uint8Array(await image.arrayBuffer()))).toEqual({
+      format: "png",
       width: 2048,
       height: 1152,
     });

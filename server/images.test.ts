@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assumedPixelSizesFixture } from "../contract/fixtures.js";
+import { imageInfo } from "../contract/image-size.js";
 import { Ratio, Resolution, Size } from "../contract/schemas.js";
-import { readPngSize } from "./png.js";
 import { start } from "./start.js";
 import { AUTH, fakeWithAgent, requestFor } from "./test-support/fake-agent.js";
 
@@ -34,7 +34,7 @@ describe("images", () => {
     const res = await download(setup, (await completedImage(setup, { size })).path);
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("image/png");
-    const { width, height } = readPngSize(res.body) ?? {};
+    const { width, height } = imageInfo(res.body) ?? {};
     expect(`${width}x${height}`).toBe(size);
   });
 
@@ -48,7 +48,7 @@ describe("images", () => {
     "serves ratio %s at %s as %s, the assumed table's size",
     async (ratio, resolution, size) => {
       const res = await download(setup, (await completedImage(setup, { ratio, resolution })).path);
-      const { width, height } = readPngSize(res.body) ?? {};
+      const { width, height } = imageInfo(res.body) ?? {};
       expect(`${width}x${height}`).toBe(size);
     },
   );
@@ -58,7 +58,7 @@ describe("images", () => {
       setup,
       (await completedImage(setup, { size: "1024x1536", ratio: "16:9", resolution: "4k" })).path,
     );
-    expect(readPngSize(res.body)).toEqual({ width: 1024, height: 1536 });
+    expect(imageInfo(res.body)).toEqual({ format: "png", width: 1024, height: 1536 });
   });
 
   it("gives two tasks with the same request different pictures, and one task the same picture twice", async () => {
@@ -110,7 +110,8 @@ describe("image_url over a real port", () => {
       );
       expect(result.image_url).toBe(`${running.url}/images/${created.id}.png`);
       const image = await fetch(result.image_url);
-      expect(readPngSize(new Uint8Array(await image.arrayBuffer()))).toEqual({
+      expect(imageInfo(new Uint8Array(await image.arrayBuffer()))).toEqual({
+        format: "png",
         width: 1024,
         height: 1024,
       });

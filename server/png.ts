@@ -57,11 +57,3 @@ export function encodeBandedPng(image: BandedImage): Buffer {
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
-
-/** Width and height from a PNG's header, or undefined when the bytes are not a PNG. */
-export function readPngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length < 24 || !buffer.subarray(0, 8).equals(SIGNATURE)) return undefined;
-  if (buffer.toString("ascii", 12, 16) !== "IHDR") return undefined;
-  return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
-}
