@@ -198,6 +198,7 @@ export const CompletedResult = z
     error: z.null().optional(),
   })
   .register(components, { id: "CompletedResult" });
+export type CompletedResult = z.infer<typeof CompletedResult>;
 
 export const FailedResult = z
   .looseObject({
@@ -207,6 +208,7 @@ export const FailedResult = z
     image_url: z.null().optional(),
   })
   .register(components, { id: "FailedResult" });
+export type FailedResult = z.infer<typeof FailedResult>;
 
 export const TaskResult = z
   .discriminatedUnion("status", [PendingResult, CompletedResult, FailedResult])

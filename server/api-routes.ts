@@ -4,11 +4,11 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { outputSizeOf } from "../contract/output-size.js";
 import { type RouteDefinition, routes } from "../contract/routes.js";
 import { ApiError, describeIssues, issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import type { FakeState } from "./fake-state.js";
-import { outputSizeOf } from "./output-size.js";
 import { hash32 } from "./random.js";
 import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
 import { createdBody, resultBody, type Task } from "./tasks.js";

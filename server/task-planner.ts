@@ -3,10 +3,10 @@
  * queued through the control API, which wins over the fake's options and its profile.
  */
 import { z } from "zod";
-import { assumedTimingsFixture } from "../contract/fixtures.js";
+import { assumedTimings } from "../contract/assumed-timings.js";
+import type { OutputSize } from "../contract/output-size.js";
 import type { CreateImageRequest } from "../contract/schemas.js";
 import type { Profile } from "./options.js";
-import type { OutputSize } from "./output-size.js";
 import type { Random } from "./random.js";
 import type { TaskPlan } from "./tasks.js";
 
@@ -51,15 +51,8 @@ function profileTimings(profile: Profile, request: CreateImageRequest, output: O
       return { queuedMs: 0, processingMs: 0 };
     case "fast":
       return FAST;
-    case "realistic": {
-      const { queued_ms, processing_ms, resolution_factor } = assumedTimingsFixture;
-      // gpt-image-2-r ignores quality, so it is timed as the lowest tier.
-      const quality = request.model === "gpt-image-2-r" ? "low" : request.quality;
-      return {
-        queuedMs: queued_ms,
-        processingMs: Math.round(processing_ms[quality] * resolution_factor[output.resolution]),
-      };
-    }
+    case "realistic":
+      return assumedTimings(request, output);
   }
 }
 

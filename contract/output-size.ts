@@ -1,5 +1,5 @@
-import { assumedPixelSizesFixture } from "../contract/fixtures.js";
-import { type CreateImageRequest, type Resolution, SIZE_RESOLUTION } from "../contract/schemas.js";
+import { assumedPixelSizesFixture } from "./fixtures.js";
+import { type CreateImageRequest, type Resolution, SIZE_RESOLUTION } from "./schemas.js";
 
 export interface OutputSize {
   readonly resolution: Resolution;

@@ -1,0 +1,73 @@
+/**
+ * The contract suite's settings, read only from CONTRACT_* environment variables, so the same
+ * files run against the in-process fake, the fake on a port, or production.
+ */
+import { z } from "zod";
+
+const flag = z
+  .string()
+  .optional()
+  .transform((value) => value !== undefined && /^(1|true|yes)$/i.test(value));
+const wholeMs = (fallback: number) =>
+  z.coerce.number({ error: "must be a number of ms" }).int().min(1).default(fallback);
+
+const ContractEnv = z.object({
+  CONTRACT_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  CONTRACT_API_KEY: z.string().min(1).optional(),
+  CONTRACT_MAX_TASKS: z.coerce.number({ error: "must be a whole number" }).int().min(0).optional(),
+  CONTRACT_POLL_MS: wholeMs(3000),
+  CONTRACT_TIMEOUT_MS: wholeMs(300_000),
+  CONTRACT_REQUEST_TIMEOUT_MS: wholeMs(30_000),
+  CONTRACT_STRICT: flag,
+  CONTRACT_REPORT: z.string().min(1).optional(),
+  CONTRACT_RECORD_DIR: z.string().min(1).optional(),
+});
+
+export interface SuiteConfig {
+  /** Unset: the in-process fake. */
+  readonly baseUrl: string | undefined;
+  readonly apiKey: string;
+  /** The most tasks the run may create; each is billed on production. */
+  readonly maxTasks: number;
+  readonly pollMs: number;
+  /** How long one task may take before the run fails. */
+  readonly timeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly strict: boolean;
+  readonly reportPath: string | undefined;
+  readonly recordDir: string | undefined;
+}
+
+/** Against a URL the default budget is small: every task created there may be billed. */
+export const DEFAULT_URL_MAX_TASKS = 3;
+
+/** The suite's settings, or an error that names every bad variable. */
+export function readSuiteConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
+  const parsed = ContractEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid contract settings:\n${lines.join("\n")}`);
+  }
+  const vars = parsed.data;
+  const baseUrl = vars.CONTRACT_BASE_URL;
+  if (baseUrl && !vars.CONTRACT_API_KEY) {
+    throw new Error(
+      "CONTRACT_API_KEY is required with CONTRACT_BASE_URL: the target needs a bearer key",
+    );
+  }
+  return {
+    baseUrl,
+    apiKey: vars.CONTRACT_API_KEY ?? "contract-suite-key",
+    maxTasks:
+      vars.CONTRACT_MAX_TASKS ?? (baseUrl ? DEFAULT_URL_MAX_TASKS : Number.POSITIVE_INFINITY),
+    pollMs: vars.CONTRACT_POLL_MS,
+    timeoutMs: vars.CONTRACT_TIMEOUT_MS,
+    requestTimeoutMs: vars.CONTRACT_REQUEST_TIMEOUT_MS,
+    strict: vars.CONTRACT_STRICT,
+    reportPath: vars.CONTRACT_REPORT,
+    recordDir: vars.CONTRACT_RECORD_DIR,
+  };
+}
