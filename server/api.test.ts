@@ -9,7 +9,7 @@ import {
 import { BASE_PATH } from "../contract/routes.js";
 import { CreateImageResponse, TaskResult } from "../contract/schemas.js";
 import { MAX_BODY_BYTES } from "./request-input.js";
-import { AUTH, fakeWithAgent, KEY } from "./test-support/fake-agent.js";
+import { AUTH, fakeWithAgent, KEY, statusOf } from "./test-support/fake-agent.js";
 
 describe("create", () => {
   const { create } = fakeWithAgent({ profile: "fast" });
@@ -27,7 +27,7 @@ describe("create", () => {
     "rejects %s with 400 naming '%s'",
     async (_, field, body) => {
       const res = await create(body);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(statusOf("invalid_request"));
       expect(AssumedEnvelopeError.parse(res.body).msg).toMatch(/^Invalid request body: /);
       const paths = (res.body.issues as { path: string }[]).map(
         (issue) => issue.path.split(".")[0],
@@ -71,57 +71,61 @@ describe("create", () => {
   });
 });
 
+// Statuses and bodies come from fixtures/assumed/errors.json (the fake's assumption, or production's
+// answers once imported), so these tests hold whatever that file says.
 describe("request-level errors", () => {
   const { agent, create, result } = fakeWithAgent();
 
-  it("answers 401 without a bearer key, with a wrong scheme, or with an empty key", async () => {
+  it("rejects a request without a bearer key, with a wrong scheme, or with an empty key", async () => {
     for (const authorization of [undefined, `Basic ${KEY}`, "Bearer ", KEY]) {
       const req = agent.post("/v1/image2/images").send(minimalRequest("gpt-image-2"));
       const res = await (authorization === undefined
         ? req
         : req.set("Authorization", authorization));
-      expect(res.status, String(authorization)).toBe(401);
+      expect(res.status, String(authorization)).toBe(statusOf("unauthorized"));
       expect(AssumedEnvelopeError.parse(res.body).msg).toMatch(/Authorization|Bearer/);
     }
   });
 
-  it("answers 401 to a key it was not told to accept", async () => {
+  it("rejects a key it was not told to accept", async () => {
     const only = fakeWithAgent({ apiKeys: ["sk-right"] });
-    expect((await only.create()).status).toBe(401);
+    expect((await only.create()).status).toBe(statusOf("unauthorized"));
     expect((await only.create(undefined, { Authorization: "Bearer sk-right" })).status).toBe(200);
   });
 
-  it("answers 400 to malformed JSON, with the parser's reason", async () => {
+  it("rejects malformed JSON, with the parser's reason", async () => {
     const res = await agent
       .post("/v1/image2/images")
       .set(AUTH)
       .set("Content-Type", "application/json")
       .send('{"model": ');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(statusOf("malformed_json"));
     expect(res.body.msg).toMatch(/^The body is not valid JSON: /);
   });
 
-  it("answers 400 to an empty body and to a body that is not UTF-8", async () => {
+  it("rejects an empty body and a body that is not UTF-8", async () => {
     for (const body of ["", Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]) {
       const res = await agent
         .post("/v1/image2/images")
         .set(AUTH)
         .set("Content-Type", "application/json")
         .send(body);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(statusOf("malformed_json"));
     }
   });
 
-  it("answers 415 to a content type other than JSON, and accepts a charset", async () => {
+  it("rejects a content type other than JSON, and accepts a charset", async () => {
     const body = JSON.stringify(minimalRequest("gpt-image-2"));
     const post = (type: string) =>
       agent.post("/v1/image2/images").set(AUTH).set("Content-Type", type).send(body);
-    expect((await post("text/plain")).status).toBe(415);
-    expect((await post("application/x-www-form-urlencoded")).status).toBe(415);
+    expect((await post("text/plain")).status).toBe(statusOf("unsupported_media_type"));
+    expect((await post("application/x-www-form-urlencoded")).status).toBe(
+      statusOf("unsupported_media_type"),
+    );
     expect((await post("application/json;charset=UTF-8")).status).toBe(200);
   });
 
-  it("answers 413 to a body over 1 MiB and accepts one just under", async () => {
+  it("rejects a body over 1 MiB and accepts one of exactly 1 MiB", async () => {
     const padded = (bytes: number) => {
       const base = JSON.stringify({ ...minimalRequest("gpt-image-2"), prompt: "" });
       return JSON.stringify({
@@ -131,37 +135,39 @@ describe("request-level errors", () => {
     };
     const post = (body: string) =>
       agent.post("/v1/image2/images").set(AUTH).set("Content-Type", "application/json").send(body);
-    expect((await post(padded(MAX_BODY_BYTES + 1))).status).toBe(413);
+    expect((await post(padded(MAX_BODY_BYTES + 1))).status).toBe(statusOf("payload_too_large"));
     expect((await post(padded(MAX_BODY_BYTES))).status).toBe(200);
   });
 
-  it("answers 404 to an unknown task id, and to another key's task", async () => {
-    expect((await result("image_00000000-0000-4000-8000-000000000000")).status).toBe(404);
-    expect((await result("not-an-id")).status).toBe(404);
+  it("answers an unknown task id, and another key's task, as not found", async () => {
+    expect((await result("image_00000000-0000-4000-8000-000000000000")).status).toBe(
+      statusOf("task_not_found"),
+    );
+    expect((await result("not-an-id")).status).toBe(statusOf("task_not_found"));
     const { id } = (await create()).body;
     const other = await agent
       .get(`/v1/result/${id}`)
       .set("Authorization", "Bearer sk-someone-else");
-    expect(other.status).toBe(404);
+    expect(other.status).toBe(statusOf("task_not_found"));
     expect((await result(id)).status).toBe(200);
   });
 
-  it("answers an unknown route with a Spring-style 404 (assumed)", async () => {
+  it("answers an unknown route as not found", async () => {
     const res = await agent.get("/v1/image2/edits").set(AUTH);
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(statusOf("route_not_found"));
     expect(AssumedSpringError.parse(res.body).message).toBe(
       "No handler found for GET /v1/image2/edits",
     );
   });
 
-  it("answers 405 with Allow to a known route and a wrong method", async () => {
+  it("answers a known route with a wrong method as not allowed, with Allow", async () => {
     const wrong = await agent.get("/v1/image2/images").set(AUTH);
-    expect(wrong.status).toBe(405);
+    expect(wrong.status).toBe(statusOf("method_not_allowed"));
     expect(wrong.headers.allow).toBe("POST");
     const wrongResult = await agent
       .delete("/v1/result/image_00000000-0000-4000-8000-000000000000")
       .set(AUTH);
-    expect(wrongResult.status).toBe(405);
+    expect(wrongResult.status).toBe(statusOf("method_not_allowed"));
     expect(wrongResult.headers.allow).toBe("GET");
   });
 });

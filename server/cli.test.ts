@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { seedFixtures } from "../contract/fixtures.js";
 import { imageInfo } from "../contract/image-size.js";
 import { CreateImageResponse, TaskResult } from "../contract/schemas.js";
+import { statusOf } from "./test-support/fake-agent.js";
 
 // The built entry point, as `npm start` and the package's bin run it (`npm test` builds first).
 const CLI = fileURLToPath(new URL("../dist/server/cli.js", import.meta.url));
@@ -164,7 +165,7 @@ describe("image2-kit serve", () => {
     expect(warning).toContain("--no-control");
     const closed = run(["serve", "--port", "0", "--host", "0.0.0.0", "--no-control"]);
     const url = await closed.listening;
-    expect((await fetch(`${url}/__fake/health`)).status).toBe(404);
+    expect((await fetch(`${url}/__fake/health`)).status).toBe(statusOf("route_not_found"));
     expect(closed.output().stderr).toBe("");
   });
 
@@ -185,7 +186,7 @@ describe("image2-kit serve", () => {
       if (faults.length === 0) break;
     }
     fake.child.kill("SIGTERM");
-    expect((await inFlight).status).toBe(404);
+    expect((await inFlight).status).toBe(statusOf("task_not_found"));
     expect(await fake.exited).toBe(0);
   });
 });

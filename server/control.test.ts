@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TaskResult } from "../contract/schemas.js";
 import { createFakeApp } from "./app.js";
-import { AUTH, fakeWithAgent, KEY } from "./test-support/fake-agent.js";
+import { AUTH, fakeWithAgent, KEY, statusOf } from "./test-support/fake-agent.js";
 
 describe("control API", () => {
   it("reports health with the clock and the number of tasks", async () => {
@@ -98,7 +98,7 @@ describe("control API", () => {
     await agent.post("/__fake/tasks/next").send({ outcome: "failed" });
     await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 } });
     await agent.post("/__fake/reset");
-    expect((await result(id)).status).toBe(404);
+    expect((await result(id)).status).toBe(statusOf("task_not_found"));
     expect((await agent.get("/__fake/tasks/next")).body.next).toEqual([]);
     expect((await agent.get("/__fake/faults")).body.faults).toEqual([]);
     expect((await agent.get("/__fake/requests")).body.requests).toHaveLength(1);
@@ -107,7 +107,7 @@ describe("control API", () => {
   it("is absent when turned off", async () => {
     const { agent } = fakeWithAgent({ control: false });
     const res = await agent.get("/__fake/health");
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(statusOf("route_not_found"));
   });
 });
 
@@ -168,7 +168,7 @@ describe("fault rules", () => {
     const res = await app.request("/v1/result/image_x", { headers: AUTH });
     // A lower bound only (timers may fire a millisecond early): how long is a benchmark's business.
     expect(performance.now() - started).toBeGreaterThanOrEqual(19);
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(statusOf("task_not_found"));
     expect(rule.applied).toBe(1);
     expect(app.fake.requests().at(-1)).toMatchObject({ fault: rule.id });
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assumedTimingsFixture } from "../contract/fixtures.js";
 import { TaskResult } from "../contract/schemas.js";
 import { DEFAULT_FAILURE_ERROR } from "./task-planner.js";
-import { fakeWithAgent, requestFor } from "./test-support/fake-agent.js";
+import { fakeWithAgent, requestFor, statusOf } from "./test-support/fake-agent.js";
 
 describe("the task lifecycle on a manual clock", () => {
   it("is queued, then processing, then completed, exactly at its planned times", async () => {
@@ -115,7 +115,7 @@ describe("outcomes", () => {
 
   it("rejects an x-fake header it cannot use, naming it", async () => {
     const res = await fakeWithAgent().create(undefined, { "x-fake-queued-ms": "soon" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(statusOf("invalid_request"));
     expect(res.body.issues[0].path).toBe("header x-fake-queued-ms");
   });
 

@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import request from "supertest";
+import type { Recording } from "./recording.js";
 
 export interface SentRequest {
   readonly method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
@@ -28,20 +29,6 @@ export interface Answer {
   /** The body parsed as JSON when it is JSON, whatever its content type says; else undefined. */
   readonly json: unknown;
   readonly text: string;
-}
-
-/** Recorded exchange, as written to CONTRACT_RECORD_DIR. */
-export interface Recording {
-  readonly seq: number;
-  readonly label: string;
-  readonly request: {
-    method: string;
-    url: string;
-    headers: Record<string, string>;
-    body?: unknown;
-  };
-  readonly response: { status: number; headers: Record<string, string>; body: unknown };
-  readonly durationMs: number;
 }
 
 export const REDACTED = "[redacted]";

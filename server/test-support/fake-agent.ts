@@ -1,9 +1,14 @@
 import { getRequestListener } from "@hono/node-server";
 import request from "supertest";
+import type { ErrorKind } from "../../contract/assumed-schemas.js";
+import { assumedErrorsFixture } from "../../contract/fixtures.js";
 import { minimalRequest } from "../../contract/request-cases.js";
 import type { Model } from "../../contract/schemas.js";
 import { createFakeApp, type FakeApp } from "../app.js";
 import type { FakeOptionsInput } from "../options.js";
+
+/** The status the fake answers for an error kind: whatever fixtures/assumed/errors.json says. */
+export const statusOf = (kind: ErrorKind) => assumedErrorsFixture.errors[kind].status;
 
 export const KEY = "sk-test-0123456789abcdef";
 export const AUTH = { Authorization: `Bearer ${KEY}` };
