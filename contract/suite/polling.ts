@@ -19,16 +19,7 @@ export interface PollStep {
   readonly afterMs: number;
   readonly status: TaskStatus;
   readonly result: TaskResult;
-  readonly extraFields: readonly string[];
 }
-
-const RESULT_FIELDS = new Set(TaskResult.options.flatMap((option) => Object.keys(option.shape)));
-
-/** Fields the documentation does not name, as drift to report. */
-export const extraFieldsOf = (json: unknown, known: ReadonlySet<string>) =>
-  typeof json === "object" && json !== null
-    ? Object.keys(json).filter((key) => !known.has(key))
-    : [];
 
 export const resultPath = (id: string) =>
   routes.getTaskResult.path.replace("{id}", encodeURIComponent(id));
@@ -78,7 +69,6 @@ export async function pollUntilTerminal(
         afterMs,
         status: result.status,
         result,
-        extraFields: extraFieldsOf(result, RESULT_FIELDS),
       });
       if (progress)
         console.log(`[contract] ${id} ${result.status} after ${(afterMs / 1000).toFixed(1)} s`);
