@@ -87,13 +87,16 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
   };
 }
 
-function parseParams(route: RouteDefinition, raw: Record<string, string>): Record<string, string> {
-  const parsed = z.object(route.params ?? {}).safeParse(raw);
-  // A malformed id names no task: the same answer as an unknown one.
-  if (!parsed.success) {
-    throw new ApiError("task_not_found", `No task with id '${Object.values(raw).join("/")}'`);
-  }
-  return parsed.data;
+function paramsParser(route: RouteDefinition) {
+  const schema = z.object(route.params ?? {});
+  return (raw: Record<string, string>): Record<string, string> => {
+    const parsed = schema.safeParse(raw);
+    // A malformed id names no task: the same answer as an unknown one.
+    if (!parsed.success) {
+      throw new ApiError("task_not_found", `No task with id '${Object.values(raw).join("/")}'`);
+    }
+    return parsed.data;
+  };
 }
 
 function register<R extends RouteDefinition>(
@@ -104,6 +107,7 @@ function register<R extends RouteDefinition>(
 ): void {
   const path = route.path.replace(/\{(\w+)\}/g, ":$1");
   const method = route.method.toUpperCase();
+  const parseParams = paramsParser(route);
   api.on(method, path, async (c) => {
     c.set("route", route.operationId);
     const keyId = authenticate(c, state.options.apiKeys);
@@ -116,7 +120,7 @@ function register<R extends RouteDefinition>(
         { "Retry-After": String(limited.retryAfterS) },
       );
     }
-    const params = parseParams(route, c.req.param()) as ParamsOf<R>;
+    const params = parseParams(c.req.param()) as ParamsOf<R>;
     const body = (route.body ? await readJsonBody(c, route.body.schema) : undefined) as BodyOf<R>;
     const result = handler({ c, keyId, body, params });
     if (state.options.selfCheck) {
