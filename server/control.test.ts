@@ -92,6 +92,15 @@ describe("control API", () => {
     expect(res.body.requests[0].keyId).toMatch(/^key_[0-9a-f]{12}$/);
   });
 
+  it("forgets the oldest task past --max-tasks", async () => {
+    const { agent, create, result } = fakeWithAgent({ maxTasks: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await create()).body.id);
+    expect((await result(ids[0] ?? "")).status).toBe(statusOf("task_not_found"));
+    expect((await result(ids[2] ?? "")).status).toBe(200);
+    expect((await agent.get("/__fake/health")).body.tasks).toBe(2);
+  });
+
   it("resets tasks, plans, faults and the journal", async () => {
     const { agent, create, result } = fakeWithAgent();
     const { id } = (await create()).body;

@@ -11,6 +11,11 @@ export interface TargetControl {
       processingMs?: number;
     },
   ): void;
+  addFault(rule: {
+    match: { route: "createImageTask" | "getTaskResult" };
+    action: { type: "status"; status: number };
+    times: number;
+  }): unknown;
 }
 
 export interface Target {
