@@ -116,12 +116,13 @@ function serveImages(app: Hono<FakeEnv>, state: FakeState): void {
     const file = c.req.param("file");
     const task = file.endsWith(".png") ? state.tasks.get(file.slice(0, -4)) : undefined;
     const now = state.clock.now();
+    // Errors in JSON like every other answer of the fake, so clients parse one kind of error body.
     if (!task?.pixels || statusAt(task, now) !== "completed") {
-      return c.text("No such image", 404);
+      return c.json({ message: `No image '${file}'` }, 404);
     }
     if (now >= finishedAt(task) + IMAGE_LIFETIME_MS) {
-      return c.text(
-        "This image has expired: images are kept 24 hours after their task completes",
+      return c.json(
+        { message: "This image has expired: images are kept 24 hours after their task completes" },
         404,
       );
     }

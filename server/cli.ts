@@ -126,6 +126,22 @@ const FLAGS: readonly Flag[] = [
     help: "requests kept in the journal at /__fake/requests (default 1000)",
   },
   {
+    name: "headers-timeout-ms",
+    env: "FAKE_HEADERS_TIMEOUT_MS",
+    option: "headersTimeoutMs",
+    kind: "string",
+    value: "MS",
+    help: "cuts off a client that has not sent its headers by then (default 10000)",
+  },
+  {
+    name: "request-timeout-ms",
+    env: "FAKE_REQUEST_TIMEOUT_MS",
+    option: "requestTimeoutMs",
+    kind: "string",
+    value: "MS",
+    help: "cuts off a client that has not sent its whole request by then (default 30000)",
+  },
+  {
     name: "no-control",
     env: "FAKE_NO_CONTROL",
     option: "control",

@@ -371,6 +371,7 @@ describe("the contract suite against a correct server that differs where the doc
     expect(behaviours).toContain("content type of a task");
     expect(await readFile(`${report}.md`, "utf8")).toMatch(/^# Contract drift report/);
 
+    expect(run.output, "the suite's own output").not.toContain(KEY);
     const files = await readdir(recordings);
     expect(files.length).toBeGreaterThan(50);
     for (const file of [...files, "../differing-report.json", "../differing-report.md"]) {

@@ -91,7 +91,7 @@ describe("images", () => {
     setup.fake.advance(1);
     const expired = await setup.agent.get(path);
     expect(expired.status).toBe(404);
-    expect(expired.text).toMatch(/expired/);
+    expect(expired.body.message).toMatch(/expired/);
   });
 });
 

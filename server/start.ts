@@ -15,6 +15,10 @@ export const ListenOptions = z.object({
     .max(65_535, { error: "must be a port from 0 to 65535" })
     .default(4010),
   host: z.string().min(1).default("127.0.0.1"),
+  /** A client that has not sent its headers by then is cut off (slow clients). */
+  headersTimeoutMs: z.coerce.number({ error: "must be a number" }).int().min(100).default(10_000),
+  /** A client that has not sent its whole request by then is cut off. */
+  requestTimeoutMs: z.coerce.number({ error: "must be a number" }).int().min(100).default(30_000),
 });
 export type StartOptions = FakeOptionsInput & z.input<typeof ListenOptions>;
 
@@ -41,12 +45,23 @@ export const isLoopback = (host: string) => LOOPBACK.test(host);
  * @example const fake = await start({ port: 0, clock: "manual" }); await fake.close();
  */
 export async function start(options: StartOptions = {}): Promise<RunningFake> {
-  const { port, host, ...fakeOptions } = options;
-  const listen = ListenOptions.safeParse({ port, host });
+  const { port, host, headersTimeoutMs, requestTimeoutMs, ...fakeOptions } = options;
+  const listen = ListenOptions.safeParse({ port, host, headersTimeoutMs, requestTimeoutMs });
   if (!listen.success)
     throw new FakeOptionsError(`Invalid fake options:\n${z.prettifyError(listen.error)}`);
   const app = createFakeApp(fakeOptions);
-  const server = serve({ fetch: app.fetch, port: listen.data.port, hostname: listen.data.host });
+  const { headersTimeoutMs: headersTimeout, requestTimeoutMs: requestTimeout } = listen.data;
+  const server = serve({
+    fetch: app.fetch,
+    port: listen.data.port,
+    hostname: listen.data.host,
+    serverOptions: {
+      headersTimeout,
+      requestTimeout: Math.max(requestTimeout, headersTimeout),
+      // Timeouts are only checked this often; Node's default (30 s) would outlive short ones.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 2)),
+    },
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", (error: NodeJS.ErrnoException) => {
