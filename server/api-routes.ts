@@ -36,9 +36,21 @@ export class SelfCheckError extends Error {
   override name = "SelfCheckError";
 }
 
+const origins = new Map<string, string>();
+
 /** The origin image URLs point at: `--public-url`, else the one the request came to. */
-const originOf = (c: Context<FakeEnv>, publicUrl: string | undefined) =>
-  (publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+function originOf(c: Context<FakeEnv>, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, "");
+  // Every poll asks; parse each Host once (a fake sees a handful), not a URL per request.
+  const host = c.req.header("host");
+  if (host === undefined) return new URL(c.req.url).origin;
+  let origin = origins.get(host);
+  if (origin === undefined) {
+    origin = new URL(c.req.url).origin;
+    if (origins.size < 100) origins.set(host, origin);
+  }
+  return origin;
+}
 
 export const imagePath = (taskId: string) => `/images/${taskId}.png`;
 

@@ -3,6 +3,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { Hono, type MiddlewareHandler } from "hono";
+import { RegExpRouter } from "hono/router/reg-exp-router";
 import { z } from "zod";
 import { assumedError } from "../contract/assumed-errors.js";
 import { BASE_PATH } from "../contract/routes.js";
@@ -45,19 +46,19 @@ function journalRequests(state: FakeState): MiddlewareHandler<FakeEnv> {
   return async (c, next) => {
     const at = state.clock.now();
     await next();
-    if (c.req.path.startsWith(CONTROL_PREFIX)) return;
-    const optional = (["route", "keyId", "taskId", "bodyHash", "fault"] as const).flatMap(
-      (name) => {
-        const value = c.get(name);
-        return value === undefined ? [] : [[name, value]];
-      },
-    );
+    const path = c.req.path;
+    if (path.startsWith(CONTROL_PREFIX)) return;
+    // Unset fields stay undefined, which JSON leaves out: no copying on every request.
     state.journal.add({
       at,
       method: c.req.method,
-      path: c.req.path,
+      path,
       status: c.get("dropped") ? 0 : c.res.status,
-      ...Object.fromEntries(optional),
+      route: c.get("route"),
+      keyId: c.get("keyId"),
+      taskId: c.get("taskId"),
+      bodyHash: c.get("bodyHash"),
+      fault: c.get("fault"),
     });
   };
 }
@@ -150,7 +151,8 @@ function parseOptions(input: FakeOptionsInput): FakeOptions {
  */
 export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   const state = createFakeState(parseOptions(input));
-  const app = new Hono<FakeEnv>();
+  // RegExpRouter alone: the fastest of Hono's routers, and it refuses ambiguous routes outright.
+  const app = new Hono<FakeEnv>({ router: new RegExpRouter() });
   app.use(journalRequests(state));
   app.use(injectFaults(state));
   if (state.options.control) app.route(CONTROL_PREFIX, controlRoutes(state));

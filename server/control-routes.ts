@@ -76,9 +76,9 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
     return c.json({ tasks: state.tasks.list().map((task) => describeTask(task, now)) });
   });
 
-  control.get("/tasks/next", (c) => c.json({ next: state.planner.queued() }));
+  control.get("/next-tasks", (c) => c.json({ next: state.planner.queued() }));
 
-  control.post("/tasks/next", async (c) => {
+  control.post("/next-tasks", async (c) => {
     const { count, ...override } = await bodyOf(c, NextTasks);
     state.planner.planNext(count, override);
     return c.json({ next: state.planner.queued() }, 201);

@@ -40,7 +40,7 @@ describe("control API", () => {
   it("decides the outcome, error and timings of the next N tasks", async () => {
     const { agent, create, result, fake } = fakeWithAgent({ profile: "instant" });
     const planned = await agent
-      .post("/__fake/tasks/next")
+      .post("/__fake/next-tasks")
       .send({ count: 2, outcome: "failed", error: "quota exceeded", processingMs: 100 });
     expect(planned.status).toBe(201);
     const ids = [];
@@ -51,12 +51,12 @@ describe("control API", () => {
     );
     expect(results.map((r) => r.status)).toEqual(["failed", "failed", "completed"]);
     expect(results[0]).toMatchObject({ error: "quota exceeded" });
-    expect((await agent.get("/__fake/tasks/next")).body.next).toEqual([]);
+    expect((await agent.get("/__fake/next-tasks")).body.next).toEqual([]);
   });
 
   it("rejects a plan with an unknown field or value, naming it", async () => {
     const { agent } = fakeWithAgent();
-    const res = await agent.post("/__fake/tasks/next").send({ outcome: "exploded", colour: "red" });
+    const res = await agent.post("/__fake/next-tasks").send({ outcome: "exploded", colour: "red" });
     expect(res.status).toBe(400);
     expect(res.body.issues.map((issue: { path: string }) => issue.path).sort()).toEqual([
       "(body)",
@@ -104,11 +104,11 @@ describe("control API", () => {
   it("resets tasks, plans, faults and the journal", async () => {
     const { agent, create, result } = fakeWithAgent();
     const { id } = (await create()).body;
-    await agent.post("/__fake/tasks/next").send({ outcome: "failed" });
+    await agent.post("/__fake/next-tasks").send({ outcome: "failed" });
     await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 } });
     await agent.post("/__fake/reset");
     expect((await result(id)).status).toBe(statusOf("task_not_found"));
-    expect((await agent.get("/__fake/tasks/next")).body.next).toEqual([]);
+    expect((await agent.get("/__fake/next-tasks")).body.next).toEqual([]);
     expect((await agent.get("/__fake/faults")).body.faults).toEqual([]);
     expect((await agent.get("/__fake/requests")).body.requests).toHaveLength(1);
   });

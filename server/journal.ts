@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** One request the fake answered. Never holds a key: only `keyId`, a one-way fingerprint. */
 export interface JournalEntry {
@@ -9,17 +9,28 @@ export interface JournalEntry {
   readonly path: string;
   /** The status answered, or 0 for a dropped connection. */
   readonly status: number;
-  readonly route?: string;
-  readonly keyId?: string;
-  readonly taskId?: string;
+  readonly route?: string | undefined;
+  readonly keyId?: string | undefined;
+  readonly taskId?: string | undefined;
   /** sha256 of the request body, to spot repeated creates without keeping prompts. */
-  readonly bodyHash?: string;
-  readonly fault?: string;
+  readonly bodyHash?: string | undefined;
+  readonly fault?: string | undefined;
 }
 
+const keyIds = new Map<string, string>();
+const KEY_IDS_KEPT = 1000;
+
 /** A fingerprint of a bearer key that tells keys apart and cannot be turned back into one. */
-export const keyIdOf = (key: string) =>
-  `key_${createHash("sha256").update(key).digest("hex").slice(0, 12)}`;
+export function keyIdOf(key: string): string {
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    id = `key_${hash("sha256", key).slice(0, 12)}`;
+    // Every request names its key: remember a bounded number of fingerprints, not recompute them.
+    if (keyIds.size >= KEY_IDS_KEPT) keyIds.clear();
+    keyIds.set(key, id);
+  }
+  return id;
+}
 
 /** The most recent `size` requests, oldest first; older ones are overwritten. */
 export class Journal {

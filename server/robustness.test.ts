@@ -102,7 +102,7 @@ const path = fc.oneof(
     "/v1/image2/images",
     "/kyyReactApiServer/v1/image2/images",
     "/v1/result/",
-    "/__fake/tasks/next",
+    "/__fake/next-tasks",
     "/__fake/faults",
     "/__fake/clock",
     "/__fake/reset",
