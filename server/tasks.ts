@@ -84,15 +84,18 @@ export function resultBody(task: Task, now: number, imageUrl: string): TaskResul
 /** Tasks by id, at most `maxTasks`: past that the oldest is forgotten. */
 export class TaskStore {
   readonly #tasks = new Map<string, Task>();
+  // Insertion order as a ring: asking the Map for its oldest key slows down as deletions pile up.
+  #order: string[] = [];
+  #next = 0;
 
   constructor(readonly maxTasks: number) {}
 
   add(task: Task): void {
+    const oldest = this.#order[this.#next];
+    if (oldest !== undefined) this.#tasks.delete(oldest);
+    this.#order[this.#next] = task.id;
+    this.#next = (this.#next + 1) % this.maxTasks;
     this.#tasks.set(task.id, task);
-    if (this.#tasks.size > this.maxTasks) {
-      const oldest = this.#tasks.keys().next().value;
-      if (oldest !== undefined) this.#tasks.delete(oldest);
-    }
   }
 
   get(id: string): Task | undefined {
@@ -109,5 +112,7 @@ export class TaskStore {
 
   clear(): void {
     this.#tasks.clear();
+    this.#order = [];
+    this.#next = 0;
   }
 }
