@@ -180,8 +180,11 @@ function rssOf(pid: number) {
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
 }
 
-async function memoryAfterCreates() {
-  const fake = await startServer(FAKE);
+/** As `npm start` runs it: a smaller young generation keeps RSS down at no cost in throughput. */
+const FAKE_AS_NPM_START = [process.execPath, "--max-semi-space-size=4", ...FAKE.slice(1)];
+
+async function memoryAfterCreates(command: string[]) {
+  const fake = await startServer(command);
   try {
     const before = rssOf(fake.child.pid ?? 0);
     const result = await autocannon({
@@ -252,9 +255,14 @@ async function main() {
   console.log("|---|---|---|---|---|---|---|---|");
   for (const { key, fake, baseline } of rows) {
     const ratio = fake.rps / baseline.rps;
+    // autocannon reports whole milliseconds: under 1 ms on both sides there is nothing to compare.
     const p99 = fake.p99 / Math.max(baseline.p99, 1);
+    const p99Cell =
+      Math.max(fake.p99, baseline.p99) < 1
+        ? "— (both < 1 ms)"
+        : `${fmt(p99, 2)} ${verdict(p99 <= 1.5)}`;
     console.log(
-      `| ${key} | ${fmt(fake.rps)} | ${fmt(baseline.rps)} | ${fmt(ratio, 2)} ${verdict(ratio >= 0.9)} | ${fake.p50} / ${fake.p99} | ${baseline.p50} / ${baseline.p99} | ${fmt(p99, 2)} ${verdict(p99 <= 1.5)} | ${fake.errors + baseline.errors} |`,
+      `| ${key} | ${fmt(fake.rps)} | ${fmt(baseline.rps)} | ${fmt(ratio, 2)} ${verdict(ratio >= 0.9)} | ${fake.p50} / ${fake.p99} | ${baseline.p50} / ${baseline.p99} | ${p99Cell} | ${fake.errors + baseline.errors} |`,
     );
   }
 
@@ -263,7 +271,8 @@ async function main() {
   for (let i = 0; i < STARTS; i += 1) fromNode.push(await timeToFirst200(FAKE));
   for (let i = 0; i < STARTS; i += 1)
     fromNpm.push(await timeToFirst200(["npm", "start", "--silent", "--", "--port", "0"]));
-  const memory = await memoryAfterCreates();
+  const memory = await memoryAfterCreates(FAKE);
+  const memoryAsNpmStart = await memoryAfterCreates(FAKE_AS_NPM_START);
   const image = await imageTimes();
 
   console.log("\n| measure | figure | target |");
@@ -274,9 +283,14 @@ async function main() {
   console.log(
     `| start to first 200, \`npm start\` (builds first; median of ${STARTS}) | ${fmt(median(fromNpm))} ms | — |`,
   );
-  console.log(
-    `| RSS after ${fmt(memory.sent)} creates at default settings (${memory.errors} errors) | ${fmt(memory.after.rssMb)} MB (peak ${fmt(memory.after.peakMb)} MB; ${fmt(memory.before.rssMb)} MB at start) | ≤ 150 MB ${verdict(memory.after.rssMb <= 150)} |`,
-  );
+  for (const [how, figures] of [
+    ["`node dist/server/cli.js`", memory],
+    ["`node --max-semi-space-size=4`, as `npm start` runs it", memoryAsNpmStart],
+  ] as const) {
+    console.log(
+      `| RSS after ${fmt(figures.sent)} creates at default settings, ${how} (${figures.errors} errors) | ${fmt(figures.after.rssMb)} MB (peak ${fmt(figures.after.peakMb)} MB; ${fmt(figures.before.rssMb)} MB at start) | ≤ 150 MB ${verdict(figures.after.rssMb <= 150)} |`,
+    );
+  }
   console.log(
     `| a 4K PNG, first request (median of 5) | ${fmt(image.first, 1)} ms | ≤ 50 ms ${verdict(image.first <= 50)} |`,
   );

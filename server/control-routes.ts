@@ -62,9 +62,17 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   };
   const clockBody = () => ({ kind: state.clock.kind, now: state.clock.now() });
 
-  control.get("/health", (c) =>
-    c.json({ ok: true, clock: clockBody(), tasks: state.tasks.size, seed: state.seed }),
-  );
+  control.get("/health", (c) => {
+    const { rss, heapUsed } = process.memoryUsage();
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    return c.json({
+      ok: true,
+      clock: clockBody(),
+      tasks: state.tasks.size,
+      seed: state.seed,
+      memory: { rssMb: mb(rss), heapUsedMb: mb(heapUsed) },
+    });
+  });
 
   control.post("/reset", (c) => {
     state.reset();

@@ -13,7 +13,9 @@ describe("control API", () => {
       clock: { kind: "manual", now: fake.clock.now() },
       tasks: 1,
       seed: "test",
+      memory: { rssMb: expect.any(Number), heapUsedMb: expect.any(Number) },
     });
+    expect(res.body.memory.rssMb).toBeGreaterThan(res.body.memory.heapUsedMb);
   });
 
   it("advances a manual clock, and refuses to advance the system clock", async () => {
