@@ -10,6 +10,7 @@ import { BASE_PATH } from "../contract/routes.js";
 import { apiRoutes, SelfCheckError } from "./api-routes.js";
 import { type Clock, isManualClock } from "./clock.js";
 import { controlRoutes } from "./control-routes.js";
+import { DROPPED_HEADER } from "./dropped.js";
 import { ApiError, errorResponse } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { createFakeState, type FakeState } from "./fake-state.js";
@@ -70,11 +71,13 @@ function droppedResponse(c: Parameters<MiddlewareHandler<FakeEnv>>[0]): Response
     socket.destroy();
     return new Response(null);
   }
-  // In-process there is no socket: a body that fails to read is the closest to a cut connection.
+  // In-process there is no socket: a body that fails to read is the closest to a cut connection,
+  // and the header lets createFakeFetch reject as fetch does.
   return new Response(
     new ReadableStream({
       start: (controller) => controller.error(new Error("connection dropped by a fault rule")),
     }),
+    { headers: { [DROPPED_HEADER]: "1" } },
   );
 }
 

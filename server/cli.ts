@@ -3,6 +3,11 @@
  * The `image2-kit` command. `serve` runs the fake; every flag is also an environment variable.
  * The flag table below drives parsing, the environment and `--help`, so the help cannot lie.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { FakeOptions } from "./options.js";
@@ -238,11 +243,39 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** Runs the contract suite shipped in this package, exactly as `npm run contract` runs it. */
+async function contractCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(`Usage: image2-kit contract [vitest flags]
+
+Runs the contract suite against the in-process fake, or against CONTRACT_BASE_URL with
+CONTRACT_API_KEY. Settings: CONTRACT_MAX_TASKS, CONTRACT_POLL_MS, CONTRACT_TIMEOUT_MS,
+CONTRACT_REQUEST_TIMEOUT_MS, CONTRACT_STRICT, CONTRACT_REPORT, CONTRACT_RECORD_DIR (see the README).
+Flags are passed to vitest, e.g. --reporter=junit --outputFile.junit=contract.xml.
+Exit status: 0 when every documented rule holds.`);
+    return 0;
+  }
+  const vitest = join(
+    dirname(createRequire(import.meta.url).resolve("vitest/package.json")),
+    "vitest.mjs",
+  );
+  const config = fileURLToPath(new URL("../contract/suite/vitest.config.js", import.meta.url));
+  const child = spawn(process.execPath, [vitest, "run", "--config", config, ...argv], {
+    stdio: "inherit",
+  });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on("SIGINT", forward).on("SIGTERM", forward);
+  const [code] = (await once(child, "exit")) as [number | null];
+  return code ?? 1;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "serve":
       return serveCommand(rest);
+    case "contract":
+      return contractCommand(rest);
     case undefined:
     case "help":
     case "--help":
@@ -250,8 +283,9 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(`Usage: image2-kit <command>
 
 Commands:
-  serve    runs the fake of the GPT Image 2 task API (image2-kit serve --help)
-  help     shows this text`);
+  serve      runs the fake of the GPT Image 2 task API (image2-kit serve --help)
+  contract   runs the contract suite against the fake or a URL (image2-kit contract --help)
+  help       shows this text`);
       return command === undefined ? 2 : 0;
     default:
       throw new UsageError(`unknown command '${command}'; try 'image2-kit help'`);

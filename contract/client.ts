@@ -1,0 +1,106 @@
+/**
+ * A small typed client of the API, with the polling the provider asks for: every 2–5 s, stopping
+ * at completed or failed. Results at the edge: it never throws for an answer the API gives.
+ */
+import { z } from "zod";
+import { routes } from "./routes.js";
+import {
+  type CompletedResult,
+  type CreateImageRequestInput,
+  CreateImageResponse,
+  type FailedResult,
+  TaskResult,
+} from "./schemas.js";
+
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly status: number; readonly error: string; readonly body: unknown };
+
+export interface ClientOptions {
+  /** Production's base URL, or the fake's (e.g. http://127.0.0.1:4010/kyyReactApiServer). */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** Any fetch: the global one, or the fake's from `createFakeFetch`. */
+  readonly fetch?: typeof fetch;
+}
+
+export interface WaitOptions {
+  /** Between polls; the provider asks for 2000–5000. */
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  /** How to wait; tests pass one that advances the fake's clock. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onPoll?: (task: TaskResult) => void;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @example
+ * const client = createImage2Client({ baseUrl, apiKey });
+ * const created = await client.createTask({ model: "gpt-image-2", prompt: "a cat" });
+ * if (created.ok) await client.waitForTask(created.value.id);
+ */
+export function createImage2Client(options: ClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? fetch;
+  const headers = { Authorization: `Bearer ${options.apiKey}`, "Content-Type": "application/json" };
+
+  async function call<S extends z.ZodType>(
+    schema: S,
+    path: string,
+    init: RequestInit,
+  ): Promise<Result<z.output<S>>> {
+    const res = await doFetch(base + path, { ...init, headers });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: kept as text in the failure below.
+    }
+    const parsed = schema.safeParse(body);
+    if (res.ok && parsed.success) return { ok: true, value: parsed.data };
+    const error = res.ok && !parsed.success ? z.prettifyError(parsed.error) : `HTTP ${res.status}`;
+    return { ok: false, status: res.status, error, body };
+  }
+
+  const client = {
+    createTask: (body: CreateImageRequestInput) =>
+      call(CreateImageResponse, routes.createImageTask.path, {
+        method: "POST",
+        body: JSON.stringify(body),
+      }),
+
+    getTask: (id: string) =>
+      call(TaskResult, routes.getTaskResult.path.replace("{id}", encodeURIComponent(id)), {
+        method: "GET",
+      }),
+
+    /** Polls until the task is completed or failed, or the timeout passes. */
+    async waitForTask(
+      id: string,
+      wait: WaitOptions = {},
+    ): Promise<Result<CompletedResult | FailedResult>> {
+      const { intervalMs = 3000, timeoutMs = 300_000, sleep = realSleep, onPoll } = wait;
+      for (let waited = 0; ; waited += intervalMs) {
+        const polled = await client.getTask(id);
+        if (!polled.ok) return polled;
+        onPoll?.(polled.value);
+        const task = polled.value;
+        if (task.status === "completed" || task.status === "failed")
+          return { ok: true, value: task };
+        if (waited >= timeoutMs) {
+          return {
+            ok: false,
+            status: 0,
+            error: `task ${id} still ${task.status} after ${timeoutMs} ms`,
+            body: task,
+          };
+        }
+        await sleep(intervalMs);
+      }
+    },
+  };
+  return client;
+}

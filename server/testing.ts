@@ -1,0 +1,52 @@
+/**
+ * `image2-kit/testing`: vitest helpers for a downstream suite. One in-process fake per test file,
+ * reset after each test, on a manual clock the test moves instead of sleeping.
+ */
+import { afterEach, beforeAll } from "vitest";
+import { PRODUCTION_BASE_URL } from "../contract/routes.js";
+import type { FakeController } from "./app.js";
+import { createFakeFetch, type FakeFetch } from "./fake-fetch.js";
+import type { FakeOptionsInput } from "./options.js";
+
+export interface FakeHandle {
+  /** A fetch served by the fake; pass it to the client under test. */
+  readonly fetch: FakeFetch;
+  readonly fake: FakeController;
+  /** Production's base URL: with the fake's fetch, requests to it never leave the process. */
+  readonly baseUrl: string;
+  /** Moves the fake's clock forward; a sleep for clients that accept one. */
+  advance(ms: number): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * Registers a fake for the current test file.
+ *
+ * @example
+ * const api = useFake({ profile: "fast" });
+ * it("waits for the image", async () => { const client = makeClient(api.fetch); … api.advance(1000); });
+ */
+export function useFake(options: FakeOptionsInput = {}): FakeHandle {
+  let current: FakeFetch | undefined;
+  const live = () => {
+    if (!current) throw new Error("useFake(): the fake starts in beforeAll; use it inside a test");
+    return current;
+  };
+  beforeAll(() => {
+    current = createFakeFetch({ clock: "manual", ...options });
+  });
+  afterEach(() => current?.fake.reset());
+  return {
+    get fetch() {
+      return live();
+    },
+    get fake() {
+      return live().fake;
+    },
+    baseUrl: PRODUCTION_BASE_URL,
+    advance: (ms) => live().fake.advance(ms),
+    sleep: async (ms) => {
+      live().fake.advance(ms);
+    },
+  };
+}
