@@ -94,7 +94,9 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
       c.set("taskId", params.id);
       const task = ownTask(params.id, keyId);
       const imageUrl = originOf(c, state.options.publicUrl) + imagePath(task.id);
-      return resultBody(task, state.clock.now(), imageUrl);
+      const body = resultBody(task, state.clock.now(), imageUrl);
+      c.set("taskStatus", body.status);
+      return body;
     },
   };
 }

@@ -18,6 +18,7 @@ import type { FaultRule, FaultRuleInput } from "./faults.js";
 import { renderPicture } from "./images.js";
 import type { JournalEntry } from "./journal.js";
 import { FakeOptions, type FakeOptionsInput } from "./options.js";
+import { type GradeOptions, gradePolling, type PollingGrade } from "./polling-grader.js";
 import type { PlanOverride } from "./task-planner.js";
 import { finishedAt, IMAGE_LIFETIME_MS, statusAt } from "./tasks.js";
 
@@ -31,6 +32,8 @@ export interface FakeController {
   planNext(count: number, override: PlanOverride): void;
   addFault(rule: FaultRuleInput): FaultRule;
   requests(): JournalEntry[];
+  /** How each key polls, graded against the provider's rules. */
+  polling(options?: GradeOptions): PollingGrade[];
   reset(): void;
 }
 
@@ -58,6 +61,7 @@ function journalRequests(state: FakeState): MiddlewareHandler<FakeEnv> {
       route: c.get("route"),
       keyId: c.get("keyId"),
       taskId: c.get("taskId"),
+      taskStatus: c.get("taskStatus"),
       bodyHash: c.get("bodyHash"),
       fault: c.get("fault"),
     });
@@ -193,6 +197,7 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
     planNext: (count, override) => state.planner.planNext(count, override),
     addFault: (rule) => state.faults.add(rule),
     requests: () => state.journal.list(),
+    polling: (options) => gradePolling(state.journal.list(), options),
     reset: () => state.reset(),
   };
   return Object.assign(app, { fake: controller });

@@ -9,6 +9,7 @@ import { issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import type { FakeState } from "./fake-state.js";
 import { FaultRule } from "./faults.js";
+import { gradePolling } from "./polling-grader.js";
 import { PlanOverride, withOverride } from "./task-planner.js";
 import { finishedAt, isForward, isTerminal, statusAt, type Task } from "./tasks.js";
 
@@ -116,6 +117,14 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   });
 
   control.get("/requests", (c) => c.json({ requests: state.journal.list() }));
+
+  control.get("/polling", (c) => {
+    const minIntervalMs = Number(c.req.query("minIntervalMs") ?? 2000);
+    if (!Number.isFinite(minIntervalMs) || minIntervalMs < 0) {
+      throw new ControlError(400, "minIntervalMs must be a number of ms, 0 or more");
+    }
+    return c.json({ keys: gradePolling(state.journal.list(), { minIntervalMs }) });
+  });
 
   control.get("/clock", (c) => c.json(clockBody()));
 

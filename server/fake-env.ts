@@ -7,6 +7,7 @@ export interface FakeEnv {
     route: string;
     keyId: string;
     taskId: string;
+    taskStatus: string;
     bodyHash: string;
     fault: string;
     dropped: boolean;

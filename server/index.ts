@@ -10,5 +10,6 @@ export { createFakeFetch, type FakeFetch } from "./fake-fetch.js";
 export type { FaultRuleInput } from "./faults.js";
 export type { JournalEntry } from "./journal.js";
 export type { FakeOptionsInput } from "./options.js";
+export { type GradeOptions, gradePolling, type PollingGrade } from "./polling-grader.js";
 export { type RunningFake, type StartOptions, start } from "./start.js";
 export type { PlanOverride } from "./task-planner.js";

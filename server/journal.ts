@@ -12,6 +12,8 @@ export interface JournalEntry {
   readonly route?: string | undefined;
   readonly keyId?: string | undefined;
   readonly taskId?: string | undefined;
+  /** The status a poll answered, to tell polls after a terminal status. */
+  readonly taskStatus?: string | undefined;
   /** sha256 of the request body, to spot repeated creates without keeping prompts. */
   readonly bodyHash?: string | undefined;
   readonly fault?: string | undefined;

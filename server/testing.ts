@@ -7,6 +7,7 @@ import { PRODUCTION_BASE_URL } from "../contract/routes.js";
 import type { FakeController } from "./app.js";
 import { createFakeFetch, type FakeFetch } from "./fake-fetch.js";
 import type { FakeOptionsInput } from "./options.js";
+import type { GradeOptions, PollingGrade } from "./polling-grader.js";
 
 export interface FakeHandle {
   /** A fetch served by the fake; pass it to the client under test. */
@@ -49,4 +50,23 @@ export function useFake(options: FakeOptionsInput = {}): FakeHandle {
       live().fake.advance(ms);
     },
   };
+}
+
+/**
+ * Fails unless every key polled as the provider asks: no two polls of a task closer than
+ * `minIntervalMs` (default 2000), none after completed or failed, no create repeated within a second.
+ *
+ * @example await client.generate("a cat"); expectPolitePolling(api);
+ */
+export function expectPolitePolling(
+  handle: Pick<FakeHandle, "fake">,
+  options: GradeOptions = {},
+): PollingGrade[] {
+  const grades = handle.fake.polling(options);
+  const problems = grades.flatMap((grade) =>
+    grade.problems.map((problem) => `${grade.keyId}: ${problem}`),
+  );
+  if (problems.length > 0)
+    throw new Error(`The client does not poll politely:\n- ${problems.join("\n- ")}`);
+  return grades;
 }
