@@ -28,7 +28,8 @@ const pinned = (command: string[]) => (TASKSET ? ["taskset", "-c", "0", ...comma
 
 function startServer(command: string[]): Promise<Server> {
   const [file = "", ...args] = pinned(command);
-  const child = spawn(file, args, { stdio: ["ignore", "pipe", "inherit"] });
+  // Its own process group: `npm start` runs node under npm, and both must stop.
+  const child = spawn(file, args, { stdio: ["ignore", "pipe", "inherit"], detached: true });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
@@ -41,7 +42,7 @@ function startServer(command: string[]): Promise<Server> {
           stop: () =>
             new Promise((done) => {
               child.once("exit", () => done());
-              child.kill("SIGTERM");
+              process.kill(-(child.pid ?? 0), "SIGTERM");
             }),
         });
       }
