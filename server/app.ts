@@ -18,6 +18,7 @@ import type { FaultRule, FaultRuleInput } from "./faults.js";
 import { renderPicture } from "./images.js";
 import type { JournalEntry } from "./journal.js";
 import { FakeOptions, type FakeOptionsInput } from "./options.js";
+import { servePages } from "./pages.js";
 import { type GradeOptions, gradePolling, type PollingGrade } from "./polling-grader.js";
 import type { PlanOverride } from "./task-planner.js";
 import { finishedAt, IMAGE_LIFETIME_MS, statusAt } from "./tasks.js";
@@ -167,6 +168,7 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   app.route(BASE_PATH, api);
   app.route("/", api);
   serveImages(app, state);
+  servePages(app);
   app.notFound((c) => {
     const { status, body } = assumedError("route_not_found", {
       message: "",

@@ -9,6 +9,7 @@ import { issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import type { FakeState } from "./fake-state.js";
 import { FaultRule } from "./faults.js";
+import { serveInspector } from "./pages.js";
 import { gradePolling } from "./polling-grader.js";
 import { PlanOverride, withOverride } from "./task-planner.js";
 import { finishedAt, isForward, isTerminal, statusAt, type Task } from "./tasks.js";
@@ -154,6 +155,8 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
       throw new ControlError(404, `no fault '${c.req.param("id")}'`);
     return c.json({ ok: true });
   });
+
+  serveInspector(control);
 
   control.onError((error, c) => {
     if (error instanceof ControlError) {

@@ -1,0 +1,110 @@
+/**
+ * The pages as a person sees them, in headless Chromium (Debian's package, driven by
+ * playwright-core; `.ci/install-chromium` installs it).
+ */
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { minimalRequest } from "../contract/request-cases.js";
+import { type RunningFake, start } from "./start.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const headers = { Authorization: "Bearer sk-pages", "Content-Type": "application/json" };
+
+let fake: RunningFake;
+let browser: Browser;
+
+async function create(body: object, extra: Record<string, string> = {}) {
+  const res = await fetch(`${fake.url}/v1/image2/images`, {
+    method: "POST",
+    headers: { ...headers, ...extra },
+    body: JSON.stringify(body),
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** A page that records every URL it asks for, to prove nothing comes from elsewhere. */
+async function openPage(path: string): Promise<{ page: Page; requested: string[] }> {
+  const page = await browser.newPage();
+  const requested: string[] = [];
+  page.on("request", (request) => requested.push(request.url()));
+  await page.clock.install();
+  await page.goto(fake.url + path);
+  return { page, requested };
+}
+
+describe.skipIf(!hasChromium)(
+  `pages in headless Chromium${hasChromium ? "" : " (skipped: no Debian chromium; run .ci/install-chromium)"}`,
+  () => {
+    beforeAll(async () => {
+      fake = await start({ port: 0, profile: "instant", seed: "pages" });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+        ],
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await fake?.close();
+    });
+
+    it("renders the API reference at /docs from the fake's own assets", async () => {
+      const { page, requested } = await openPage("/docs");
+      await page.getByText("Query an image-generation task").waitFor();
+      expect(await page.getByText("Create an image-generation task").count()).toBe(1);
+      expect(await page.locator(".opblock-summary-path").allInnerTexts()).toEqual([
+        "/v1/image2/images",
+        "/v1/result/{id}",
+      ]);
+      expect(requested.filter((url) => !url.startsWith(fake.url))).toEqual([]);
+      await page.close();
+    });
+
+    it("lists tasks with their status and thumbnail, and the request journal, at /__fake/ui", async () => {
+      const completed = await create({
+        ...minimalRequest("gpt-image-2"),
+        prompt: "<b>bold</b> cat",
+        size: "1536x1024",
+      });
+      const failed = await create(minimalRequest("gpt-image-2-r"), { "x-fake-outcome": "failed" });
+      const { page } = await openPage("/__fake/ui");
+      const row = page.locator(`#tasks tr[data-id="${completed}"]`);
+      await row.waitFor();
+      expect(await row.locator(".status").textContent()).toBe("completed");
+      // A prompt is shown as text: the markup a client sent is never rendered.
+      expect(await row.locator("td").nth(7).textContent()).toBe("<b>bold</b> cat");
+      expect(await row.locator("b").count()).toBe(0);
+      const thumbnail = row.locator("img");
+      await expect
+        .poll(() =>
+          thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+        )
+        .toBe(1536);
+      expect(await page.locator(`#tasks tr[data-id="${failed}"] .status`).textContent()).toBe(
+        "failed",
+      );
+      expect(await page.locator(`#tasks tr[data-id="${failed}"] img`).count()).toBe(0);
+      expect(await page.locator("#requests tbody").textContent()).toContain("/v1/image2/images");
+      await page.close();
+    });
+
+    it("refreshes by itself: a task created later appears when its timer fires", async () => {
+      const { page } = await openPage("/__fake/ui");
+      await page.locator("#tasks tbody tr").first().waitFor();
+      const later = await create(minimalRequest("gpt-image-2"));
+      expect(await page.locator(`#tasks tr[data-id="${later}"]`).count()).toBe(0);
+      await page.clock.runFor(2000);
+      await page.locator(`#tasks tr[data-id="${later}"]`).waitFor();
+      await page.close();
+    });
+  },
+);
