@@ -111,4 +111,3 @@ export const getTaskResult = {
 
 /** Every endpoint of the API, by operation id. */
 export const routes = { createImageTask, getTaskResult } as const;
-export type RouteId = keyof typeof routes;

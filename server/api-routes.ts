@@ -52,7 +52,7 @@ function originOf(c: Context<FakeEnv>, publicUrl: string | undefined): string {
   return origin;
 }
 
-export const imagePath = (taskId: string) => `/images/${taskId}.png`;
+const imagePath = (taskId: string) => `/images/${taskId}.png`;
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
   const ownTask = (id: string, keyId: string): Task => {

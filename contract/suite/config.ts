@@ -42,7 +42,7 @@ export interface SuiteConfig {
 }
 
 /** Against a URL the default budget is small: every task created there may be billed. */
-export const DEFAULT_URL_MAX_TASKS = 3;
+const DEFAULT_URL_MAX_TASKS = 3;
 
 /** The suite's settings, or an error that names every bad variable. */
 export function readSuiteConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {

@@ -57,7 +57,7 @@ export class DriftLog {
 const cell = (value: unknown) =>
   `\`${(typeof value === "string" ? value : (JSON.stringify(value) ?? "—")).replaceAll("|", "\\|").replaceAll("`", "'")}\``;
 
-export function reportMarkdown(log: DriftLog, meta: ReportMeta): string {
+function reportMarkdown(log: DriftLog, meta: ReportMeta): string {
   const drifted = log.drifted();
   const rows = [...drifted, ...log.all().filter((observation) => observation.matches)].map(
     (o) =>

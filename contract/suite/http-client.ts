@@ -31,10 +31,10 @@ export interface Answer {
   readonly text: string;
 }
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 /** Replaces every occurrence of the key, and any bearer credential, with a marker. */
-export function redact<T>(value: T, key: string): T {
+function redact<T>(value: T, key: string): T {
   const text = JSON.stringify(value);
   if (text === undefined) return value;
   const scrubbed = text

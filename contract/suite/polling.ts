@@ -25,7 +25,7 @@ export const resultPath = (id: string) =>
   routes.getTaskResult.path.replace("{id}", encodeURIComponent(id));
 
 /** One poll: the task as it is now, or an Error that says which documented rule broke. */
-export async function pollOnce(
+async function pollOnce(
   client: HttpClient,
   id: string,
 ): Promise<{ kind: "task"; result: TaskResult } | { kind: "rate limited"; retryAfterMs: number }> {
