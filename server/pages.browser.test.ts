@@ -36,6 +36,7 @@ async function openPage(path: string): Promise<{ page: Page; requested: string[]
 
 describe.skipIf(!hasChromium)(
   `pages in headless Chromium${hasChromium ? "" : " (skipped: no Debian chromium; run .ci/install-chromium)"}`,
+  { timeout: 30_000 },
   () => {
     beforeAll(async () => {
       fake = await start({ port: 0, profile: "instant", seed: "pages" });
