@@ -334,7 +334,8 @@ function differingButCorrect(): Wrapper {
             }
           : {
               status: 200,
-              body: { code: `E${answer.status}`, msg: "参数错误", data: null },
+              // Some error pages echo the credential back: it must still reach no output or file.
+              body: { code: `E${answer.status}`, msg: `参数错误 (Bearer ${KEY})`, data: null },
               headers,
             };
       }
