@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
-import { FakeOptions } from "./options.js";
+import { FakeOptions } from "./core/options.js";
 import { isLoopback, ListenOptions, start } from "./start.js";
 
 interface Flag {

@@ -1,6 +1,6 @@
-import { createFakeApp, type FakeController } from "./app.js";
-import { DROPPED_HEADER } from "./dropped.js";
-import type { FakeOptionsInput } from "./options.js";
+import type { FakeOptionsInput } from "./core/options.js";
+import { createFakeApp, type FakeController } from "./http/app.js";
+import { DROPPED_HEADER } from "./http/dropped.js";
 
 export type FakeFetch = typeof fetch & { readonly fake: FakeController };
 

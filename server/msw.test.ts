@@ -3,7 +3,7 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { PRODUCTION_BASE_URL } from "../contract/routes.js";
-import { createFakeApp } from "./app.js";
+import { createFakeApp } from "./http/app.js";
 
 const fake = createFakeApp({ clock: "manual", profile: "fast" });
 const server = setupServer(

@@ -7,7 +7,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { minimalRequest } from "../contract/request-cases.js";
-import { MAX_BODY_BYTES } from "./request-input.js";
+import { MAX_BODY_BYTES } from "./http/request-input.js";
 import { runCli } from "./test-support/cli-process.js";
 import { statusOf } from "./test-support/fake-agent.js";
 

@@ -2,9 +2,9 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { z } from "zod";
-import { createFakeApp, type FakeApp, type FakeController, FakeOptionsError } from "./app.js";
-import type { Clock } from "./clock.js";
-import type { FakeOptionsInput } from "./options.js";
+import type { Clock } from "./core/clock.js";
+import type { FakeOptionsInput } from "./core/options.js";
+import { createFakeApp, type FakeApp, type FakeController, FakeOptionsError } from "./http/app.js";
 
 export const ListenOptions = z.object({
   /** 0 picks a free port. */

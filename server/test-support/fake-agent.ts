@@ -4,8 +4,8 @@ import type { ErrorKind } from "../../contract/assumed-schemas.js";
 import { assumedErrorsFixture } from "../../contract/fixtures.js";
 import { minimalRequest } from "../../contract/request-cases.js";
 import type { Model } from "../../contract/schemas.js";
-import { createFakeApp, type FakeApp } from "../app.js";
-import type { FakeOptionsInput } from "../options.js";
+import type { FakeOptionsInput } from "../core/options.js";
+import { createFakeApp, type FakeApp } from "../http/app.js";
 
 /** The status the fake answers for an error kind: whatever fixtures/assumed/errors.json says. */
 export const statusOf = (kind: ErrorKind) => assumedErrorsFixture.errors[kind].status;

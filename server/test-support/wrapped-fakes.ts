@@ -6,8 +6,8 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { createFakeApp } from "../app.js";
-import type { FakeOptionsInput } from "../options.js";
+import type { FakeOptionsInput } from "../core/options.js";
+import { createFakeApp } from "../http/app.js";
 
 type Json = Record<string, unknown>;
 

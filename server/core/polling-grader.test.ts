@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createImage2Client } from "../contract/client.js";
-import { minimalRequest } from "../contract/request-cases.js";
-import { fakeWithAgent } from "./test-support/fake-agent.js";
-import { expectPolitePolling, useFake } from "./testing.js";
+import { createImage2Client } from "../../contract/client.js";
+import { minimalRequest } from "../../contract/request-cases.js";
+import { fakeWithAgent } from "../test-support/fake-agent.js";
+import { expectPolitePolling, useFake } from "../testing.js";
 
 describe("the polling grader", () => {
   const api = useFake({ queuedMs: 3000, processingMs: 6000 });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { AssumedEnvelopeError, AssumedSpringError } from "../contract/assumed-schemas.js";
-import { seedFixtures } from "../contract/fixtures.js";
+import { AssumedEnvelopeError, AssumedSpringError } from "../../contract/assumed-schemas.js";
+import { seedFixtures } from "../../contract/fixtures.js";
 import {
   invalidCreateRequests,
   minimalRequest,
   validCreateRequests,
-} from "../contract/request-cases.js";
-import { BASE_PATH } from "../contract/routes.js";
-import { CreateImageResponse, TaskResult } from "../contract/schemas.js";
+} from "../../contract/request-cases.js";
+import { BASE_PATH } from "../../contract/routes.js";
+import { CreateImageResponse, TaskResult } from "../../contract/schemas.js";
+import { AUTH, fakeWithAgent, KEY, statusOf } from "../test-support/fake-agent.js";
 import { MAX_BODY_BYTES } from "./request-input.js";
-import { AUTH, fakeWithAgent, KEY, statusOf } from "./test-support/fake-agent.js";
 
 describe("create", () => {
   const { create } = fakeWithAgent({ profile: "fast" });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { assumedPixelSizesFixture } from "../contract/fixtures.js";
-import { imageInfo } from "../contract/image-size.js";
-import { Ratio, Resolution, Size } from "../contract/schemas.js";
-import { start } from "./start.js";
-import { AUTH, fakeWithAgent, requestFor } from "./test-support/fake-agent.js";
+import { assumedPixelSizesFixture } from "../../contract/fixtures.js";
+import { imageInfo } from "../../contract/image-size.js";
+import { Ratio, Resolution, Size } from "../../contract/schemas.js";
+import { start } from "../start.js";
+import { AUTH, fakeWithAgent, requestFor } from "../test-support/fake-agent.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { minimalRequest } from "../contract/request-cases.js";
-import { type RunningFake, start } from "./start.js";
+import { minimalRequest } from "../../contract/request-cases.js";
+import { type RunningFake, start } from "../start.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);

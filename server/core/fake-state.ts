@@ -1,6 +1,6 @@
+import { ImageCache } from "../images/image-cache.js";
 import { type Clock, createManualClock, systemClock } from "./clock.js";
 import { FaultSet } from "./faults.js";
-import { ImageCache } from "./image-cache.js";
 import { Journal } from "./journal.js";
 import type { FakeOptions } from "./options.js";
 import { createRandom } from "./random.js";

@@ -1,5 +1,5 @@
+import { createRandom } from "../core/random.js";
 import { encodeBandedPng } from "./png.js";
-import { createRandom } from "./random.js";
 
 export interface PictureSpec {
   readonly width: number;

@@ -5,23 +5,23 @@ import { setTimeout as delay } from "node:timers/promises";
 import { Hono, type MiddlewareHandler } from "hono";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { z } from "zod";
-import { assumedError } from "../contract/assumed-errors.js";
-import { BASE_PATH } from "../contract/routes.js";
+import { assumedError } from "../../contract/assumed-errors.js";
+import { BASE_PATH } from "../../contract/routes.js";
+import { type Clock, isManualClock } from "../core/clock.js";
+import { createFakeState, type FakeState } from "../core/fake-state.js";
+import type { FaultRule, FaultRuleInput } from "../core/faults.js";
+import type { JournalEntry } from "../core/journal.js";
+import { FakeOptions, type FakeOptionsInput } from "../core/options.js";
+import { type GradeOptions, gradePolling, type PollingGrade } from "../core/polling-grader.js";
+import type { PlanOverride } from "../core/task-planner.js";
+import { finishedAt, IMAGE_LIFETIME_MS, statusAt } from "../core/tasks.js";
+import { renderPicture } from "../images/picture.js";
 import { apiRoutes, SelfCheckError } from "./api-routes.js";
-import { type Clock, isManualClock } from "./clock.js";
 import { controlRoutes } from "./control-routes.js";
 import { DROPPED_HEADER } from "./dropped.js";
 import { ApiError, errorResponse } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
-import { createFakeState, type FakeState } from "./fake-state.js";
-import type { FaultRule, FaultRuleInput } from "./faults.js";
-import { renderPicture } from "./images.js";
-import type { JournalEntry } from "./journal.js";
-import { FakeOptions, type FakeOptionsInput } from "./options.js";
 import { servePages } from "./pages.js";
-import { type GradeOptions, gradePolling, type PollingGrade } from "./polling-grader.js";
-import type { PlanOverride } from "./task-planner.js";
-import { finishedAt, IMAGE_LIFETIME_MS, statusAt } from "./tasks.js";
 
 /** Steers a fake from the code that embeds it: the same powers as the control API. */
 export interface FakeController {

@@ -2,7 +2,7 @@
  * Tasks and their lifecycle. A task stores when it was created and its plan; its status at any
  * time is computed from the clock, never updated by a timer, so a terminal task cannot change.
  */
-import type { Model, TaskResult, TaskStatus } from "../contract/schemas.js";
+import type { Model, TaskResult, TaskStatus } from "../../contract/schemas.js";
 
 export interface TaskPlan {
   readonly queuedMs: number;

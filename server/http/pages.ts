@@ -10,10 +10,10 @@ import type { Hono } from "hono";
 import type { FakeEnv } from "./fake-env.js";
 
 const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-// From dist/server/ (or server/ under tsx) to the package root, where openapi.yaml ships.
+// From dist/server/http/ (or server/http/ under tsx) to the package root, where openapi.yaml ships.
 const OPENAPI_CANDIDATES = [
+  new URL("../../../openapi.yaml", import.meta.url),
   new URL("../../openapi.yaml", import.meta.url),
-  new URL("../openapi.yaml", import.meta.url),
 ];
 
 const ASSETS: Record<string, string> = {

@@ -3,7 +3,7 @@
  * connection, for a number of requests or a share of them.
  */
 import { z } from "zod";
-import { routes } from "../contract/routes.js";
+import { routes } from "../../contract/routes.js";
 import type { Random } from "./random.js";
 
 const RouteName = z.enum([...(Object.keys(routes) as (keyof typeof routes)[]), "image"]);

@@ -4,8 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { minimalRequest } from "../contract/request-cases.js";
-import { Model, Quality, Ratio, Resolution, Size } from "../contract/schemas.js";
+import { minimalRequest } from "../../contract/request-cases.js";
+import { Model, Quality, Ratio, Resolution, Size } from "../../contract/schemas.js";
 import { createFakeApp } from "./app.js";
 import { MAX_BODY_BYTES } from "./request-input.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { assumedTimingsFixture } from "../contract/fixtures.js";
-import { TaskResult } from "../contract/schemas.js";
+import { assumedTimingsFixture } from "../../contract/fixtures.js";
+import { TaskResult } from "../../contract/schemas.js";
+import { fakeWithAgent, requestFor, statusOf } from "../test-support/fake-agent.js";
 import { DEFAULT_FAILURE_ERROR } from "./task-planner.js";
-import { fakeWithAgent, requestFor, statusOf } from "./test-support/fake-agent.js";
 
 describe("the task lifecycle on a manual clock", () => {
   it("is queued, then processing, then completed, exactly at its planned times", async () => {

@@ -3,9 +3,9 @@
  * queued through the control API, which wins over the fake's options and its profile.
  */
 import { z } from "zod";
-import { assumedTimings } from "../contract/assumed-timings.js";
-import type { OutputSize } from "../contract/output-size.js";
-import type { CreateImageRequest } from "../contract/schemas.js";
+import { assumedTimings } from "../../contract/assumed-timings.js";
+import type { OutputSize } from "../../contract/output-size.js";
+import type { CreateImageRequest } from "../../contract/schemas.js";
 import type { Profile } from "./options.js";
 import type { Random } from "./random.js";
 import type { TaskPlan } from "./tasks.js";

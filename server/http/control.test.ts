@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { TaskResult } from "../contract/schemas.js";
+import { TaskResult } from "../../contract/schemas.js";
+import { AUTH, fakeWithAgent, KEY, statusOf } from "../test-support/fake-agent.js";
 import { createFakeApp } from "./app.js";
-import { AUTH, fakeWithAgent, KEY, statusOf } from "./test-support/fake-agent.js";
 
 describe("control API", () => {
   it("reports health with the clock and the number of tasks", async () => {

@@ -4,14 +4,14 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { outputSizeOf } from "../contract/output-size.js";
-import { type RouteDefinition, routes } from "../contract/routes.js";
+import { outputSizeOf } from "../../contract/output-size.js";
+import { type RouteDefinition, routes } from "../../contract/routes.js";
+import type { FakeState } from "../core/fake-state.js";
+import { hash32 } from "../core/random.js";
+import { createdBody, resultBody, type Task } from "../core/tasks.js";
 import { ApiError, describeIssues, issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
-import type { FakeState } from "./fake-state.js";
-import { hash32 } from "./random.js";
 import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
-import { createdBody, resultBody, type Task } from "./tasks.js";
 
 type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } }
   ? z.output<S>

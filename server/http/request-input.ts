@@ -5,10 +5,10 @@
 import { hash } from "node:crypto";
 import type { Context } from "hono";
 import type { z } from "zod";
+import { keyIdOf } from "../core/journal.js";
+import { PLAN_HEADERS, PlanOverride } from "../core/task-planner.js";
 import { ApiError, describeIssues, issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
-import { keyIdOf } from "./journal.js";
-import { PLAN_HEADERS, PlanOverride } from "./task-planner.js";
 
 /** The largest request body the fake reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -4,15 +4,15 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { isManualClock } from "./clock.js";
+import { isManualClock } from "../core/clock.js";
+import type { FakeState } from "../core/fake-state.js";
+import { FaultRule } from "../core/faults.js";
+import { gradePolling } from "../core/polling-grader.js";
+import { PlanOverride, withOverride } from "../core/task-planner.js";
+import { finishedAt, isForward, isTerminal, statusAt, type Task } from "../core/tasks.js";
 import { issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
-import type { FakeState } from "./fake-state.js";
-import { FaultRule } from "./faults.js";
 import { serveInspector } from "./pages.js";
-import { gradePolling } from "./polling-grader.js";
-import { PlanOverride, withOverride } from "./task-planner.js";
-import { finishedAt, isForward, isTerminal, statusAt, type Task } from "./tasks.js";
 
 const NextTasks = PlanOverride.extend({ count: z.int().min(1).default(1) });
 const ClockAdvance = z.strictObject({ advanceMs: z.number().min(0) });

@@ -3,8 +3,8 @@
  * into the assumed status and body of its kind.
  */
 import type { z } from "zod";
-import { assumedError } from "../contract/assumed-errors.js";
-import type { ErrorKind } from "../contract/assumed-schemas.js";
+import { assumedError } from "../../contract/assumed-errors.js";
+import type { ErrorKind } from "../../contract/assumed-schemas.js";
 
 /** One problem with a request: where, what kind, and what is wrong or allowed. */
 export interface Issue {
