@@ -6,8 +6,8 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import type { FakeOptionsInput } from "../core/options.js";
-import { createFakeApp } from "../http/app.js";
+import type { FakeOptionsInput } from "../server/core/options.js";
+import { createFakeApp } from "../server/http/app.js";
 
 type Json = Record<string, unknown>;
 

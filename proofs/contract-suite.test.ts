@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_PATH } from "../contract/routes.js";
 import { MODEL_LIMITS, Model } from "../contract/schemas.js";
-import { serveWrapped, type Wrapper } from "./test-support/wrapped-fakes.js";
+import { serveWrapped, type Wrapper } from "./stand-ins.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");

@@ -7,9 +7,9 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { minimalRequest } from "../contract/request-cases.js";
-import { MAX_BODY_BYTES } from "./http/request-input.js";
-import { runCli } from "./test-support/cli-process.js";
-import { statusOf } from "./test-support/fake-agent.js";
+import { MAX_BODY_BYTES } from "../server/http/request-input.js";
+import { runCli } from "../server/test-support/cli-process.js";
+import { statusOf } from "../server/test-support/fake-agent.js";
 
 const KEY = "sk-process-7c1e4a9d3b";
 const headers = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" };

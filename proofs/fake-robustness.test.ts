@@ -4,10 +4,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { minimalRequest } from "../../contract/request-cases.js";
-import { Model, Quality, Ratio, Resolution, Size } from "../../contract/schemas.js";
-import { createFakeApp } from "./app.js";
-import { MAX_BODY_BYTES } from "./request-input.js";
+import { minimalRequest } from "../contract/request-cases.js";
+import { Model, Quality, Ratio, Resolution, Size } from "../contract/schemas.js";
+import { createFakeApp } from "../server/http/app.js";
+import { MAX_BODY_BYTES } from "../server/http/request-input.js";
 
 const RUNS = 10_000;
 const ORIGIN = "http://fake.test";
