@@ -10,6 +10,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import autocannon from "autocannon";
+import { runProcess } from "../scripts/process.js";
+import { median } from "./stats.js";
 
 const quick = process.argv.includes("--quick");
 const SECONDS = quick ? 1 : 5;
@@ -21,36 +23,20 @@ const TASKSET = spawnSync("taskset", ["--version"]).status === 0;
 interface Server {
   readonly url: string;
   readonly child: ChildProcess;
-  stop(): Promise<void>;
+  stop(): Promise<unknown>;
 }
 
 const pinned = (command: string[]) => (TASKSET ? ["taskset", "-c", "0", ...command] : command);
 
-function startServer(command: string[]): Promise<Server> {
+async function startServer(command: string[]): Promise<Server> {
   const [file = "", ...args] = pinned(command);
   // Its own process group: `npm start` runs node under npm, and both must stop.
-  const child = spawn(file, args, { stdio: ["ignore", "pipe", "inherit"], detached: true });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) {
-        resolve({
-          url,
-          child,
-          stop: () =>
-            new Promise((done) => {
-              child.once("exit", () => done());
-              process.kill(-(child.pid ?? 0), "SIGTERM");
-            }),
-        });
-      }
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`${command.join(" ")} exited with ${code}: ${out}`)),
-    );
+  const running = runProcess(file, args, {
+    env: { ...(process.env as Record<string, string>) },
+    group: true,
+    stderr: "inherit",
   });
+  return { url: await running.listening, child: running.child, stop: () => running.stop() };
 }
 
 const FAKE = [process.execPath, "dist/server/cli.js", "serve", "--port", "0"];
@@ -101,12 +87,6 @@ async function load(
     errors: result.errors + result.timeouts + result.non2xx,
   };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 async function throughput() {
   const scenarios = [

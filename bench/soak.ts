@@ -3,10 +3,11 @@
  * tasks for N seconds, printing errors and RSS each second. Once the task cap is reached RSS must
  * stay flat: the run exits 1 when it grows by more than a fifth after that, or on any error.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { runProcess } from "../scripts/process.js";
+import { median } from "./stats.js";
 
 const USAGE = `Usage: npm run soak -- [--seconds N] [--max-tasks N] [--connections N]
 
@@ -47,7 +48,7 @@ const rssMb = (pid: number) =>
 
 async function main(): Promise<number> {
   const { seconds, maxTasks, connections } = options();
-  const child = spawn(
+  const fake = runProcess(
     process.execPath,
     [
       "dist/server/cli.js",
@@ -59,20 +60,10 @@ async function main(): Promise<number> {
       "--max-tasks",
       String(maxTasks),
     ],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+    { stderr: "inherit" },
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const found = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (found) resolve(found);
-    });
-    child.once("exit", (code) => reject(new Error(`the fake exited with ${code}`)));
-  });
-  const pid = child.pid ?? 0;
+  const url = await fake.listening;
+  const pid = fake.child.pid ?? 0;
   const headers = { authorization: "Bearer sk-soak", "content-type": "application/json" };
   let finish: (result: autocannon.Result) => void = () => undefined;
   const finished = new Promise<autocannon.Result>((resolve) => {
@@ -132,7 +123,7 @@ async function main(): Promise<number> {
   }, 1000);
   const result = await finished;
   clearInterval(timer);
-  child.kill("SIGTERM");
+  await fake.stop();
 
   const cappedAt = samples.findIndex((sample) => sample.tasks >= maxTasks);
   const afterCap = cappedAt < 0 ? [] : samples.slice(cappedAt).map((sample) => sample.rss);
@@ -148,8 +139,6 @@ async function main(): Promise<number> {
   }
   // Garbage collection makes RSS a sawtooth: compare the medians of the two halves after the cap.
   const half = Math.floor(afterCap.length / 2);
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const early = median(afterCap.slice(0, half));
   const late = median(afterCap.slice(half));
   const growth = (late - early) / early;

@@ -9,6 +9,7 @@ import {
   type CreateImageRequestInput,
   CreateImageResponse,
   type FailedResult,
+  isFinishedTask,
   TaskResult,
 } from "./schemas.js";
 
@@ -88,8 +89,7 @@ export function createImage2Client(options: ClientOptions) {
         if (!polled.ok) return polled;
         onPoll?.(polled.value);
         const task = polled.value;
-        if (task.status === "completed" || task.status === "failed")
-          return { ok: true, value: task };
+        if (isFinishedTask(task)) return { ok: true, value: task };
         if (waited >= timeoutMs) {
           return {
             ok: false,

@@ -21,7 +21,10 @@ interface Document {
     securitySchemes: Record<string, { type: string; scheme: string }>;
     schemas: Record<
       string,
-      { enum?: string[]; oneOf?: { properties: Record<string, { enum?: string[] }> }[] }
+      {
+        enum?: string[];
+        oneOf?: { properties: Record<string, { enum?: string[]; default?: unknown }> }[];
+      }
     >;
   };
 }
@@ -75,11 +78,10 @@ describe("openapi.yaml", () => {
   it("declares every documented enum exactly", () => {
     const { schemas } = document.components;
     expect(schemas.Model?.enum).toEqual(Model.options);
-    expect(schemas.Quality?.enum).toEqual(["low", "medium", "high"]);
+    expect(schemas.Quality?.enum).toEqual(Quality.options);
     expect(schemas.Ratio?.enum).toEqual(Ratio.options);
     expect(schemas.Resolution?.enum).toEqual(Resolution.options);
     expect(schemas.Size?.enum).toEqual(Size.options);
-    expect(Quality.options).toHaveLength(3);
   });
 
   it("declares each model's own limits", () => {
@@ -90,6 +92,15 @@ describe("openapi.yaml", () => {
     expect(r?.properties.resolution?.enum).toEqual(["1k"]);
     expect(JSON.stringify(variants)).toContain('"maxItems":16');
     expect(JSON.stringify(variants)).toContain('"maxItems":6');
+  });
+
+  it("declares the documented defaults for both models: quality low, ratio 1:1, no reference images", () => {
+    const variants = document.components.schemas.CreateImageRequest?.oneOf ?? [];
+    for (const { properties } of variants) {
+      expect(properties.quality?.default).toBe("low");
+      expect(properties.ratio?.default).toBe("1:1");
+      expect(properties.image_urls?.default).toEqual([]);
+    }
   });
 });
 

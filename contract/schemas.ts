@@ -79,6 +79,31 @@ export const TaskStatus = z
   .describe("queued → processing → completed | failed; a terminal task never changes.");
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
+/** The lifecycle's order [DOC]: queued, then processing, then one of the two terminal statuses. */
+const STATUS_RANK = { queued: 0, processing: 1, completed: 2, failed: 2 } as const satisfies Record<
+  TaskStatus,
+  number
+>;
+
+/** A status after which the task never changes [DOC]. */
+export type TerminalStatus = "completed" | "failed";
+
+/**
+ * Whether a task in this status has ended and will never change again.
+ *
+ * @example isTerminalStatus("failed") // true
+ */
+export const isTerminalStatus = (status: TaskStatus): status is TerminalStatus =>
+  STATUS_RANK[status] === STATUS_RANK.completed;
+
+/**
+ * Whether a task may go from one status to the other: forward in the lifecycle, or staying put.
+ *
+ * @example isForwardMove("queued", "completed") // true; isForwardMove("completed", "failed") // false
+ */
+export const isForwardMove = (from: TaskStatus, to: TaskStatus) =>
+  from === to || STATUS_RANK[to] > STATUS_RANK[from];
+
 export const TaskId = z
   .string()
   .regex(/^image_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
@@ -215,3 +240,11 @@ export const TaskResult = z
   .describe("A task as polled: `image_url` only when completed, `error` only when failed.")
   .register(components, { id: "TaskResult" });
 export type TaskResult = z.infer<typeof TaskResult>;
+
+/**
+ * Whether a polled task has ended: completed or failed, never to change again.
+ *
+ * @example if (isFinishedTask(task)) console.log(task.status === "completed" ? task.image_url : task.error);
+ */
+export const isFinishedTask = (task: TaskResult): task is CompletedResult | FailedResult =>
+  isTerminalStatus(task.status);

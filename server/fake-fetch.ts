@@ -1,6 +1,7 @@
+import type { FakeController } from "./core/fake-controller.js";
 import type { FakeOptionsInput } from "./core/options.js";
-import { createFakeApp, type FakeController } from "./http/app.js";
-import { DROPPED_HEADER } from "./http/dropped.js";
+import { createFakeApp } from "./http/app.js";
+import { DROPPED_HEADER } from "./http/fault-middleware.js";
 
 export type FakeFetch = typeof fetch & { readonly fake: FakeController };
 

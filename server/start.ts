@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { z } from "zod";
 import type { Clock } from "./core/clock.js";
-import type { FakeOptionsInput } from "./core/options.js";
-import { createFakeApp, type FakeApp, type FakeController, FakeOptionsError } from "./http/app.js";
+import type { FakeController } from "./core/fake-controller.js";
+import { FakeOptionsError, type FakeOptionsInput } from "./core/options.js";
+import { createFakeApp, type FakeApp } from "./http/app.js";
 
 export const ListenOptions = z.object({
   /** 0 picks a free port. */

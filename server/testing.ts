@@ -4,10 +4,10 @@
  */
 import { afterEach, beforeAll } from "vitest";
 import { PRODUCTION_BASE_URL } from "../contract/routes.js";
+import type { FakeController } from "./core/fake-controller.js";
 import type { FakeOptionsInput } from "./core/options.js";
 import type { GradeOptions, PollingGrade } from "./core/polling-grader.js";
 import { createFakeFetch, type FakeFetch } from "./fake-fetch.js";
-import type { FakeController } from "./http/app.js";
 
 export interface FakeHandle {
   /** A fetch served by the fake; pass it to the client under test. */

@@ -3,11 +3,9 @@
  * files run against the in-process fake, the fake on a port, or production.
  */
 import { z } from "zod";
+import { isFlagOn } from "../env-flag.js";
 
-const flag = z
-  .string()
-  .optional()
-  .transform((value) => value !== undefined && /^(1|true|yes)$/i.test(value));
+const flag = z.string().optional().transform(isFlagOn);
 const wholeMs = (fallback: number) =>
   z.coerce.number({ error: "must be a number of ms" }).int().min(1).default(fallback);
 

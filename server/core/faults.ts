@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { routes } from "../../contract/routes.js";
+import { IMAGE_PATH_PATTERN } from "../images/image-path.js";
 import type { Random } from "./random.js";
 
 const RouteName = z.enum([...(Object.keys(routes) as (keyof typeof routes)[]), "image"]);
@@ -53,7 +54,7 @@ const ROUTE_PATTERNS: Record<z.infer<typeof RouteName>, { method: string; patter
       { method: route.method.toUpperCase(), pattern: routePattern(route.path) },
     ]),
   ) as Record<keyof typeof routes, { method: string; pattern: RegExp }>),
-  image: { method: "GET", pattern: /^\/images\/[^/]+$/ },
+  image: { method: "GET", pattern: IMAGE_PATH_PATTERN },
 };
 
 function matches(rule: FaultRule, method: string, path: string): boolean {

@@ -26,7 +26,8 @@ export type RateLimit = z.output<typeof RateLimit>;
 const isClock = (value: unknown): value is Clock =>
   typeof value === "object" && value !== null && "now" in value && typeof value.now === "function";
 
-const milliseconds = z.coerce
+/** A duration in whole milliseconds, as flags, headers and the control API give it. */
+export const Milliseconds = z.coerce
   .number({ error: "must be a number" })
   .int()
   .min(0, { error: "must be a whole number of ms, 0 or more" });
@@ -35,9 +36,9 @@ export const FakeOptions = z.object({
   /** Timings of new tasks: realistic (seconds), fast (a fraction of a second) or instant. */
   profile: Profile.default("realistic"),
   /** Overrides every task's time in `queued`. */
-  queuedMs: milliseconds.optional(),
+  queuedMs: Milliseconds.optional(),
   /** Overrides every task's time in `processing`. */
-  processingMs: milliseconds.optional(),
+  processingMs: Milliseconds.optional(),
   /** The share of tasks that end `failed`, from 0 to 1. */
   failureRate: z.coerce
     .number({ error: "must be a number" })
@@ -66,3 +67,16 @@ export const FakeOptions = z.object({
 /** Options as a caller passes them: every field optional. */
 export type FakeOptionsInput = z.input<typeof FakeOptions>;
 export type FakeOptions = z.output<typeof FakeOptions>;
+
+/** Thrown for options the fake cannot use, with every problem listed. */
+export class FakeOptionsError extends Error {
+  override name = "FakeOptionsError";
+}
+
+/** The options with their defaults, or a FakeOptionsError naming each invalid one. */
+export function parseFakeOptions(input: FakeOptionsInput): FakeOptions {
+  const parsed = FakeOptions.safeParse(input);
+  if (!parsed.success)
+    throw new FakeOptionsError(`Invalid fake options:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

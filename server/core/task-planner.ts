@@ -6,24 +6,19 @@ import { z } from "zod";
 import { assumedTimings } from "../../contract/assumed-timings.js";
 import type { OutputSize } from "../../contract/output-size.js";
 import type { CreateImageRequest } from "../../contract/schemas.js";
-import type { Profile } from "./options.js";
+import { Milliseconds, type Profile } from "./options.js";
 import type { Random } from "./random.js";
 import type { TaskPlan } from "./tasks.js";
 
 /** ASSUMED: the error text of a task that fails with no text chosen for it. */
 export const DEFAULT_FAILURE_ERROR = "Image generation failed";
 
-const milliseconds = z.coerce
-  .number({ error: "must be a number" })
-  .int()
-  .min(0, { error: "must be a whole number of ms, 0 or more" });
-
 /** Any part of a task's plan, as the control API and the `x-fake-*` headers give it. */
 export const PlanOverride = z.strictObject({
   outcome: z.enum(["completed", "failed"]).optional(),
   error: z.string().min(1).optional(),
-  queuedMs: milliseconds.optional(),
-  processingMs: milliseconds.optional(),
+  queuedMs: Milliseconds.optional(),
+  processingMs: Milliseconds.optional(),
 });
 export type PlanOverride = z.output<typeof PlanOverride>;
 

@@ -29,8 +29,6 @@ export interface Task {
 /** How long an image stays downloadable after its task completes. */
 export const IMAGE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
-const STATUS_ORDER: readonly TaskStatus[] = ["queued", "processing", "completed", "failed"];
-
 export const finishedAt = (task: Pick<Task, "createdMs" | "plan">) =>
   task.createdMs + task.plan.queuedMs + task.plan.processingMs;
 
@@ -39,12 +37,6 @@ export function statusAt(task: Pick<Task, "createdMs" | "plan">, now: number): T
   if (now < finishedAt(task)) return "processing";
   return task.plan.outcome;
 }
-
-/** Whether moving from one status to another goes forward (or stays) in the lifecycle. */
-export const isForward = (from: TaskStatus, to: TaskStatus) =>
-  from === to || (STATUS_ORDER.indexOf(to) > STATUS_ORDER.indexOf(from) && from !== "completed");
-
-export const isTerminal = (status: TaskStatus) => status === "completed" || status === "failed";
 
 const unixSeconds = (ms: number) => Math.floor(ms / 1000);
 

@@ -9,7 +9,8 @@ import { type RouteDefinition, routes } from "../../contract/routes.js";
 import type { FakeState } from "../core/fake-state.js";
 import { hash32 } from "../core/random.js";
 import { createdBody, resultBody, type Task } from "../core/tasks.js";
-import { ApiError, describeIssues, issuesOf } from "./errors.js";
+import { imagePath } from "../images/image-path.js";
+import { ApiError, describeIssues, issuesOf, SelfCheckError } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
 
@@ -31,11 +32,6 @@ interface HandlerInput<R> {
 }
 type Handler<R> = (input: HandlerInput<R>) => SuccessOf<R>;
 
-/** The fake's own failure: a response it was about to send breaks the route's schema. */
-export class SelfCheckError extends Error {
-  override name = "SelfCheckError";
-}
-
 const origins = new Map<string, string>();
 
 /** The origin image URLs point at: `--public-url`, else the one the request came to. */
@@ -51,8 +47,6 @@ function originOf(c: Context<FakeEnv>, publicUrl: string | undefined): string {
   }
   return origin;
 }
-
-const imagePath = (taskId: string) => `/images/${taskId}.png`;
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
   const ownTask = (id: string, keyId: string): Task => {

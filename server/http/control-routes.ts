@@ -4,15 +4,20 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { isForwardMove, isTerminalStatus } from "../../contract/schemas.js";
 import { isManualClock } from "../core/clock.js";
 import type { FakeState } from "../core/fake-state.js";
 import { FaultRule } from "../core/faults.js";
 import { gradePolling } from "../core/polling-grader.js";
 import { PlanOverride, withOverride } from "../core/task-planner.js";
-import { finishedAt, isForward, isTerminal, statusAt, type Task } from "../core/tasks.js";
+import { finishedAt, statusAt, type Task } from "../core/tasks.js";
+import { imagePath } from "../images/image-path.js";
 import { issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { serveInspector } from "./pages.js";
+
+/** Where the control API is mounted; never part of the provider's API. */
+export const CONTROL_PREFIX = "/__fake";
 
 const NextTasks = PlanOverride.extend({ count: z.int().min(1).default(1) });
 const ClockAdvance = z.strictObject({ advanceMs: z.number().min(0) });
@@ -49,6 +54,7 @@ function describeTask(task: Task, now: number) {
     outcome: task.plan.outcome,
     ...(task.plan.outcome === "failed" && { error: task.plan.error }),
     pixels: task.pixels ?? null,
+    ...(status === "completed" && { image: imagePath(task.id) }),
     keyId: task.keyId,
     request: task.request,
   };
@@ -103,11 +109,11 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
     const override = await bodyOf(c, PlanOverride);
     const now = state.clock.now();
     const before = statusAt(task, now);
-    if (isTerminal(before))
+    if (isTerminalStatus(before))
       throw new ControlError(409, `task ${task.id} is ${before}: a terminal task never changes`);
     const plan = withOverride(task.plan, override);
     const after = statusAt({ createdMs: task.createdMs, plan }, now);
-    if (!isForward(before, after)) {
+    if (!isForwardMove(before, after)) {
       throw new ControlError(
         409,
         `these timings would move task ${task.id} back from ${before} to ${after}`,

@@ -91,9 +91,9 @@ async function refresh() {
     const row = taskBody.insertRow();
     row.dataset.id = task.id;
     const image = row.insertCell();
-    if (task.status === "completed") {
+    if (task.image) {
       const img = document.createElement("img");
-      img.src = "/images/" + task.id + ".png";
+      img.src = task.image;
       img.alt = "image of " + task.id;
       image.append(img);
     }

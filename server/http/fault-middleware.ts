@@ -1,0 +1,64 @@
+/**
+ * Applies the fault rules to API and image requests: a delay, an error status, or a connection cut.
+ * The control API is never faulted, so a test can always clear what it set.
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import type { Context, MiddlewareHandler } from "hono";
+import { assumedError } from "../../contract/assumed-errors.js";
+import type { FakeState } from "../core/fake-state.js";
+import { CONTROL_PREFIX } from "./control-routes.js";
+import type { FakeEnv } from "./fake-env.js";
+
+/** Marks the in-process stand-in for a cut connection, so the fake's fetch can reject like a real one. */
+export const DROPPED_HEADER = "x-image2-kit-dropped";
+
+function droppedResponse(c: Context<FakeEnv>): Response {
+  c.set("dropped", true);
+  const socket = c.env?.outgoing?.socket;
+  if (socket) {
+    socket.destroy();
+    return new Response(null);
+  }
+  // In-process there is no socket: a body that fails to read is the closest to a cut connection,
+  // and the header lets createFakeFetch reject as fetch does.
+  return new Response(
+    new ReadableStream({
+      start: (controller) => controller.error(new Error("connection dropped by a fault rule")),
+    }),
+    { headers: { [DROPPED_HEADER]: "1" } },
+  );
+}
+
+export function injectFaults(state: FakeState): MiddlewareHandler<FakeEnv> {
+  return async (c, next) => {
+    if (c.req.path.startsWith(CONTROL_PREFIX)) return next();
+    const rule = state.faults.take(c.req.method, c.req.path);
+    if (!rule) return next();
+    c.set("fault", rule.id);
+    const { action } = rule;
+    switch (action.type) {
+      case "latency":
+        await delay(state.faults.delayOf(action));
+        return next();
+      case "drop":
+        return droppedResponse(c);
+      case "status": {
+        const fallback =
+          action.status === 429
+            ? assumedError("rate_limited", { message: "Too many requests (injected fault)" })
+            : {
+                body: {
+                  code: action.status,
+                  msg: `Injected fault: HTTP ${action.status}`,
+                  data: null,
+                },
+              };
+        const headers = {
+          ...(action.status === 429 && { "Retry-After": "1" }),
+          ...action.headers,
+        };
+        return c.json(action.body ?? fallback.body, action.status as 400, headers);
+      }
+    }
+  };
+}

@@ -1,0 +1,31 @@
+/** The images behind `image_url`: a PNG of the task's exact size, until 24 hours after completion. */
+import type { Hono } from "hono";
+import type { FakeState } from "../core/fake-state.js";
+import { finishedAt, IMAGE_LIFETIME_MS, statusAt } from "../core/tasks.js";
+import { IMAGE_ROUTE, taskIdOfImageFile } from "../images/image-path.js";
+import { renderPicture } from "../images/picture.js";
+import type { FakeEnv } from "./fake-env.js";
+
+export function serveImages(app: Hono<FakeEnv>, state: FakeState): void {
+  app.get(IMAGE_ROUTE, (c) => {
+    const file = c.req.param("file");
+    const id = taskIdOfImageFile(file);
+    const task = id === undefined ? undefined : state.tasks.get(id);
+    const now = state.clock.now();
+    // Errors in JSON like every other answer of the fake, so clients parse one kind of error body.
+    if (!task?.pixels || statusAt(task, now) !== "completed") {
+      return c.json({ message: `No image '${file}'` }, 404);
+    }
+    if (now >= finishedAt(task) + IMAGE_LIFETIME_MS) {
+      return c.json(
+        { message: "This image has expired: images are kept 24 hours after their task completes" },
+        404,
+      );
+    }
+    const { width, height } = task.pixels;
+    const png = state.images.getOrRender(task.id, () =>
+      renderPicture({ width, height, seed: task.pictureSeed }),
+    );
+    return c.body(new Uint8Array(png), 200, { "Content-Type": "image/png" });
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * The flags of `image2-kit serve`: one table drives parsing, the environment variables and
+ * `--help`, so the help cannot lie.
+ */
+import { parseArgs } from "node:util";
+import type { z } from "zod";
+import { isFlagOn } from "../contract/env-flag.js";
+import { FakeOptions } from "./core/options.js";
+import { ListenOptions } from "./start.js";
+
+export interface Flag {
+  readonly name: string;
+  readonly env: string;
+  /** The option it sets; `control` is set false by --no-control. */
+  readonly option: keyof z.input<typeof ServeOptions>;
+  readonly kind: "string" | "boolean" | "list";
+  readonly value?: string;
+  readonly help: string;
+}
+
+const ServeOptions = FakeOptions.extend(ListenOptions.shape);
+
+/** Every flag of `serve`, with its variable, the option it sets and its help line. */
+export const FLAGS: readonly Flag[] = [
+  {
+    name: "port",
+    env: "PORT",
+    option: "port",
+    kind: "string",
+    value: "N",
+    help: "port to listen on; 0 picks a free one (default 4010)",
+  },
+  {
+    name: "host",
+    env: "HOST",
+    option: "host",
+    kind: "string",
+    value: "HOST",
+    help: "address to listen on (default 127.0.0.1)",
+  },
+  {
+    name: "profile",
+    env: "FAKE_PROFILE",
+    option: "profile",
+    kind: "string",
+    value: "NAME",
+    help: "task timings: realistic (seconds), fast or instant (default realistic)",
+  },
+  {
+    name: "queued-ms",
+    env: "FAKE_QUEUED_MS",
+    option: "queuedMs",
+    kind: "string",
+    value: "MS",
+    help: "time every task spends queued (default: from the profile)",
+  },
+  {
+    name: "processing-ms",
+    env: "FAKE_PROCESSING_MS",
+    option: "processingMs",
+    kind: "string",
+    value: "MS",
+    help: "time every task spends processing (default: from the profile)",
+  },
+  {
+    name: "failure-rate",
+    env: "FAKE_FAILURE_RATE",
+    option: "failureRate",
+    kind: "string",
+    value: "0..1",
+    help: "share of tasks that end failed (default 0)",
+  },
+  {
+    name: "seed",
+    env: "FAKE_SEED",
+    option: "seed",
+    kind: "string",
+    value: "TEXT",
+    help: "makes ids, outcomes and pictures reproducible (default random)",
+  },
+  {
+    name: "api-key",
+    env: "FAKE_API_KEYS",
+    option: "apiKeys",
+    kind: "list",
+    value: "KEY",
+    help: "an accepted bearer key; repeat it, or comma-separate in the env (default: any non-empty key)",
+  },
+  {
+    name: "public-url",
+    env: "FAKE_PUBLIC_URL",
+    option: "publicUrl",
+    kind: "string",
+    value: "URL",
+    help: "origin used in image_url (default: the origin of the request)",
+  },
+  {
+    name: "clock",
+    env: "FAKE_CLOCK",
+    option: "clock",
+    kind: "string",
+    value: "KIND",
+    help: "system, or manual: moves only through POST /__fake/clock (default system)",
+  },
+  {
+    name: "rate-limit",
+    env: "FAKE_RATE_LIMIT",
+    option: "rateLimit",
+    kind: "string",
+    value: "N/UNIT",
+    help: "per-key limit such as 5/s, 100/m or 1000/h; past it 429 with Retry-After (default none)",
+  },
+  {
+    name: "max-tasks",
+    env: "FAKE_MAX_TASKS",
+    option: "maxTasks",
+    kind: "string",
+    value: "N",
+    help: "tasks kept before the oldest is forgotten (default 10000)",
+  },
+  {
+    name: "journal-size",
+    env: "FAKE_JOURNAL_SIZE",
+    option: "journalSize",
+    kind: "string",
+    value: "N",
+    help: "requests kept in the journal at /__fake/requests (default 1000)",
+  },
+  {
+    name: "headers-timeout-ms",
+    env: "FAKE_HEADERS_TIMEOUT_MS",
+    option: "headersTimeoutMs",
+    kind: "string",
+    value: "MS",
+    help: "cuts off a client that has not sent its headers by then (default 10000)",
+  },
+  {
+    name: "request-timeout-ms",
+    env: "FAKE_REQUEST_TIMEOUT_MS",
+    option: "requestTimeoutMs",
+    kind: "string",
+    value: "MS",
+    help: "cuts off a client that has not sent its whole request by then (default 30000)",
+  },
+  {
+    name: "no-control",
+    env: "FAKE_NO_CONTROL",
+    option: "control",
+    kind: "boolean",
+    help: "turns the /__fake control API off (env: 1 or true)",
+  },
+];
+
+export const SERVE_USAGE = `Usage: image2-kit serve [flags]     (npm start -- [flags])
+
+Runs a fake of the GPT Image 2 task API. The API answers under / and under /kyyReactApiServer,
+so a client only swaps the origin of the production base URL.
+
+Flags (each also read from the environment variable in brackets; a flag wins):
+${FLAGS.map((flag) => {
+  const name = `--${flag.name}${flag.value ? ` ${flag.value}` : ""}`;
+  return `  ${name.padEnd(24)} ${flag.help} [${flag.env}]`;
+}).join("\n")}
+  --help, -h               shows this text
+
+Exit status: 0 after a clean stop (SIGINT or SIGTERM), 1 when it cannot listen, 2 for invalid flags.`;
+
+/** A flag, variable or command the CLI cannot use; it exits 2 with the message. */
+export class UsageError extends Error {}
+
+/** The options of `serve` from its flags, then its environment variables; a UsageError per problem. */
+export function readServeOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        FLAGS.map((flag) => [
+          flag.name,
+          { type: flag.kind === "boolean" ? "boolean" : "string", multiple: flag.kind === "list" },
+        ]),
+      ),
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const flag of FLAGS) {
+    const fromFlag = values[flag.name];
+    const fromEnv = env[flag.env];
+    if (flag.kind === "boolean") {
+      const on = fromFlag === true || isFlagOn(fromEnv);
+      if (on) raw[flag.option] = false;
+    } else if (flag.kind === "list") {
+      const list = Array.isArray(fromFlag)
+        ? fromFlag.map(String)
+        : fromEnv?.split(",").map((key) => key.trim());
+      if (list) raw[flag.option] = list;
+    } else if (fromFlag !== undefined || fromEnv !== undefined) {
+      raw[flag.option] = fromFlag ?? fromEnv;
+    }
+  }
+  const parsed = ServeOptions.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const flag = FLAGS.find((candidate) => candidate.option === issue.path[0]);
+      const got = flag ? raw[flag.option] : undefined;
+      return `invalid --${flag?.name ?? issue.path.join(".")}${flag ? ` (or ${flag.env})` : ""}: ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(got)})`}`;
+    });
+    throw new UsageError(lines.join("\n"));
+  }
+  // The raw strings, not the parsed values: start() parses them once more, with the same schema.
+  return raw as z.input<typeof ServeOptions>;
+}
