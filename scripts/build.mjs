@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const STAMP = "dist/.built";
 const CONFIG = "tsconfig.build.json";
@@ -31,19 +32,26 @@ function newestIn(path, excluded) {
   return newest;
 }
 
-function isStale() {
-  const built = statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const { include, exclude = [] } = JSON.parse(readFileSync(CONFIG, "utf8"));
+/** Whether dist/ in `root` is missing or older than a source, a JSON fixture or a config. */
+export function isStale(root = ".") {
+  const built = statSync(join(root, STAMP), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const { include, exclude = [] } = JSON.parse(readFileSync(join(root, CONFIG), "utf8"));
   const excluded = exclude.map(nameGlob);
   // `include` holds folders and `folder/**/*.json` globs: their folder part is what to watch.
   const roots = include.map((pattern) => pattern.split("/*")[0]);
-  return [...roots, ...ALSO_READ].some((root) => newestIn(root, excluded) > built);
+  return [...roots, ...ALSO_READ].some((path) => newestIn(join(root, path), excluded) > built);
 }
 
-if (process.argv.includes("--if-stale") && !isStale()) process.exit(0);
-rmSync("dist", { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", CONFIG], {
-  stdio: "inherit",
-});
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+function build() {
+  rmSync("dist", { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", CONFIG], {
+    stdio: "inherit",
+  });
+  if (tsc.status !== 0) return tsc.status ?? 1;
+  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  return 0;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exitCode = process.argv.includes("--if-stale") && !isStale() ? 0 : build();
+}
