@@ -7,13 +7,20 @@ export interface JournalEntry {
   readonly at: number;
   readonly method: string;
   readonly path: string;
-  /** The status answered, or 0 for a dropped connection. */
+  /** The status answered, or 0 when no answer reached the client (see `outcome`). */
   readonly status: number;
+  /**
+   * Set when no answer reached the client: `dropped` by a fault rule, or `aborted` when the client
+   * went away first (a timeout). The request may still have made a task: see `taskId`.
+   */
+  readonly outcome?: "dropped" | "aborted" | undefined;
   readonly route?: string | undefined;
   readonly keyId?: string | undefined;
   readonly taskId?: string | undefined;
-  /** The status a poll answered, to tell polls after a terminal status. */
+  /** The task status a create or poll answered: what the client knows of its task. */
   readonly taskStatus?: string | undefined;
+  /** The wait a 429 or 503 asked for in its `Retry-After` header, in ms. */
+  readonly retryAfterMs?: number | undefined;
   /** sha256 of the request body, to spot repeated creates without keeping prompts. */
   readonly bodyHash?: string | undefined;
   readonly fault?: string | undefined;

@@ -16,12 +16,14 @@ import { type GradeOptions, gradePolling, type PollingGrade } from "../core/poll
 import type { PlanOverride } from "../core/task-planner.js";
 import { finishedAt, IMAGE_LIFETIME_MS, statusAt } from "../core/tasks.js";
 import { renderPicture } from "../images/picture.js";
+import { outcomeOf, retryAfterMsOf } from "./answer-facts.js";
 import { apiRoutes, SelfCheckError } from "./api-routes.js";
 import { controlRoutes } from "./control-routes.js";
 import { DROPPED_HEADER } from "./dropped.js";
 import { ApiError, errorResponse } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { servePages } from "./pages.js";
+import { identifyRequest } from "./request-input.js";
 
 /** Steers a fake from the code that embeds it: the same powers as the control API. */
 export interface FakeController {
@@ -53,16 +55,19 @@ function journalRequests(state: FakeState): MiddlewareHandler<FakeEnv> {
     await next();
     const path = c.req.path;
     if (path.startsWith(CONTROL_PREFIX)) return;
+    const outcome = outcomeOf(c);
     // Unset fields stay undefined, which JSON leaves out: no copying on every request.
     state.journal.add({
       at,
       method: c.req.method,
       path,
-      status: c.get("dropped") ? 0 : c.res.status,
+      status: outcome ? 0 : c.res.status,
+      outcome,
       route: c.get("route"),
       keyId: c.get("keyId"),
       taskId: c.get("taskId"),
       taskStatus: c.get("taskStatus"),
+      retryAfterMs: outcome ? undefined : retryAfterMsOf(c.res, at),
       bodyHash: c.get("bodyHash"),
       fault: c.get("fault"),
     });
@@ -93,9 +98,13 @@ function injectFaults(state: FakeState): MiddlewareHandler<FakeEnv> {
     if (!rule) return next();
     c.set("fault", rule.id);
     const { action } = rule;
+    if (action.type !== "latency") await identifyRequest(c, state.options.apiKeys);
     switch (action.type) {
       case "latency":
-        await delay(state.faults.delayOf(action));
+        // A client that gives up ends the wait, and the request goes on as a server's would.
+        await delay(state.faults.delayOf(action), undefined, { signal: c.req.raw.signal }).catch(
+          () => undefined,
+        );
         return next();
       case "drop":
         return droppedResponse(c);
@@ -199,7 +208,8 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
     planNext: (count, override) => state.planner.planNext(count, override),
     addFault: (rule) => state.faults.add(rule),
     requests: () => state.journal.list(),
-    polling: (options) => gradePolling(state.journal.list(), options),
+    polling: (options) =>
+      gradePolling(state.journal.list(), { now: state.clock.now(), ...options }),
     reset: () => state.reset(),
   };
   return Object.assign(app, { fake: controller });
