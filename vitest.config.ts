@@ -9,5 +9,9 @@ export default defineConfig({
       "scripts/**/*.test.ts",
     ],
     exclude: ["contract/suite/**", "node_modules/**", "dist/**"],
+    // Sized for a 2-core machine that something else keeps busy: a test fails on what it asserts,
+    // never because a loaded machine ran it slowly.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });

@@ -1,8 +1,11 @@
 /**
  * A small typed client of the API, with the polling the provider asks for: every 2–5 s, stopping
- * at completed or failed. Results at the edge: it never throws for an answer the API gives.
+ * at completed or failed, going on through a 429 (after its `Retry-After`), a 5xx or a cut
+ * connection. It never resends a create. Results at the edge: it never throws for an answer the
+ * API gives.
  */
 import { z } from "zod";
+import { parseRetryAfter } from "./retry-after.js";
 import { routes } from "./routes.js";
 import {
   type CompletedResult,
@@ -15,7 +18,14 @@ import {
 
 export type Result<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly status: number; readonly error: string; readonly body: unknown };
+  | {
+      readonly ok: false;
+      readonly status: number;
+      readonly error: string;
+      readonly body: unknown;
+      /** The wait a `Retry-After` header asked for, when the answer had one. */
+      readonly retryAfterMs?: number;
+    };
 
 export interface ClientOptions {
   /** Production's base URL, or the fake's (e.g. http://127.0.0.1:4010/kyyReactApiServer). */
@@ -26,7 +36,7 @@ export interface ClientOptions {
 }
 
 export interface WaitOptions {
-  /** Between polls; the provider asks for 2000–5000. */
+  /** Before the first poll and between polls; the provider asks for 2000–5000. */
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
   /** How to wait; tests pass one that advances the fake's clock. */
@@ -63,7 +73,14 @@ export function createImage2Client(options: ClientOptions) {
     const parsed = schema.safeParse(body);
     if (res.ok && parsed.success) return { ok: true, value: parsed.data };
     const error = res.ok && !parsed.success ? z.prettifyError(parsed.error) : `HTTP ${res.status}`;
-    return { ok: false, status: res.status, error, body };
+    const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), Date.now());
+    return {
+      ok: false,
+      status: res.status,
+      error,
+      body,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    };
   }
 
   const client = {
@@ -78,15 +95,35 @@ export function createImage2Client(options: ClientOptions) {
         method: "GET",
       }),
 
-    /** Polls until the task is completed or failed, or the timeout passes. */
+    /**
+     * Polls until the task is completed or failed, or the timeout passes. The first poll waits one
+     * interval too (a task just created is still queued); a poll answered 429, 5xx or cut off is
+     * tried again after the interval or the `Retry-After`, whichever is longer, since giving up
+     * would leave a billed task behind.
+     */
     async waitForTask(
       id: string,
       wait: WaitOptions = {},
     ): Promise<Result<CompletedResult | FailedResult>> {
       const { intervalMs = 3000, timeoutMs = 300_000, sleep = realSleep, onPoll } = wait;
-      for (let waited = 0; ; waited += intervalMs) {
-        const polled = await client.getTask(id);
-        if (!polled.ok) return polled;
+      let pause = intervalMs;
+      for (let waited = pause; ; waited += pause) {
+        await sleep(pause);
+        pause = intervalMs;
+        const polled = await client.getTask(id).catch(
+          (error: unknown): Result<TaskResult> => ({
+            ok: false,
+            status: 0,
+            error: `the connection failed: ${error instanceof Error ? error.message : String(error)}`,
+            body: null,
+          }),
+        );
+        if (!polled.ok) {
+          const transient = polled.status === 0 || polled.status === 429 || polled.status >= 500;
+          if (!transient || waited >= timeoutMs) return polled;
+          pause = Math.max(intervalMs, polled.retryAfterMs ?? 0);
+          continue;
+        }
         onPoll?.(polled.value);
         const task = polled.value;
         if (isFinishedTask(task)) return { ok: true, value: task };
@@ -98,7 +135,6 @@ export function createImage2Client(options: ClientOptions) {
             body: task,
           };
         }
-        await sleep(intervalMs);
       }
     },
   };

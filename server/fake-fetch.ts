@@ -16,7 +16,17 @@ export type FakeFetch = typeof fetch & { readonly fake: FakeController };
 export function createFakeFetch(options: FakeOptionsInput = {}): FakeFetch {
   const app = createFakeApp(options);
   const fakeFetch = async (input: string | URL | Request, init?: RequestInit) => {
-    const response = await app.fetch(new Request(input, init));
+    const request = new Request(input, init);
+    const { signal } = request;
+    // As fetch: an aborted signal rejects at once, while the fake sees the client go away and
+    // journals the request as aborted once it has finished with it.
+    signal.throwIfAborted();
+    const answered = Promise.resolve(app.fetch(request));
+    const response = await new Promise<Response>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      answered.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
     if (response.headers.has(DROPPED_HEADER))
       throw new TypeError("fetch failed: the fake dropped the connection");
     return response;

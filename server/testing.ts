@@ -53,10 +53,12 @@ export function useFake(options: FakeOptionsInput = {}): FakeHandle {
 }
 
 /**
- * Fails unless every key polled as the provider asks: no two polls of a task closer than
- * `minIntervalMs` (default 2000), none after completed or failed, no create repeated within a second.
+ * Fails unless every key used the API as the provider asks, listing each problem of each key: polls
+ * of a task at least `minIntervalMs` apart (default 2000) and none after completed or failed, no
+ * create repeated within a second or resent after a 5xx, a dropped connection or a timeout, no task
+ * given up while pending, `Retry-After` waited out, and the first poll one interval after the create.
  *
- * @example await client.generate("a cat"); expectPolitePolling(api);
+ * @example await client.generate("a cat"); api.advance(30_000); expectPolitePolling(api);
  */
 export function expectPolitePolling(
   handle: Pick<FakeHandle, "fake">,

@@ -34,7 +34,8 @@ export function createFakeController(state: FakeState): FakeController {
     planNext: (count, override) => state.planner.planNext(count, override),
     addFault: (rule) => state.faults.add(rule),
     requests: () => state.journal.list(),
-    polling: (options) => gradePolling(state.journal.list(), options),
+    polling: (options) =>
+      gradePolling(state.journal.list(), { now: state.clock.now(), ...options }),
     reset: () => state.reset(),
   };
 }

@@ -57,6 +57,19 @@ const ROUTE_PATTERNS: Record<z.infer<typeof RouteName>, { method: string; patter
   image: { method: "GET", pattern: IMAGE_PATH_PATTERN },
 };
 
+/**
+ * The route a request is for, by the patterns rules match on; undefined for any other path.
+ *
+ * @example routeNameOf("GET", "/kyyReactApiServer/v1/result/image_1") // "getTaskResult"
+ */
+export function routeNameOf(method: string, path: string): z.infer<typeof RouteName> | undefined {
+  for (const name of RouteName.options) {
+    const route = ROUTE_PATTERNS[name];
+    if (route.method === method && route.pattern.test(path)) return name;
+  }
+  return undefined;
+}
+
 function matches(rule: FaultRule, method: string, path: string): boolean {
   const { match } = rule;
   if (match.method && match.method !== method) return false;

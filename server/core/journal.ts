@@ -1,4 +1,5 @@
 import { hash } from "node:crypto";
+import type { TaskStatus } from "../../contract/schemas.js";
 
 /** One request the fake answered. Never holds a key: only `keyId`, a one-way fingerprint. */
 export interface JournalEntry {
@@ -7,13 +8,20 @@ export interface JournalEntry {
   readonly at: number;
   readonly method: string;
   readonly path: string;
-  /** The status answered, or 0 for a dropped connection. */
+  /** The status answered, or 0 when no answer reached the client (see `outcome`). */
   readonly status: number;
+  /**
+   * Set when no answer reached the client: `dropped` by a fault rule, or `aborted` when the client
+   * went away first (a timeout). The request may still have made a task: see `taskId`.
+   */
+  readonly outcome?: "dropped" | "aborted" | undefined;
   readonly route?: string | undefined;
   readonly keyId?: string | undefined;
   readonly taskId?: string | undefined;
-  /** The status a poll answered, to tell polls after a terminal status. */
-  readonly taskStatus?: string | undefined;
+  /** The task status a create or poll answered: what the client knows of its task. */
+  readonly taskStatus?: TaskStatus | undefined;
+  /** The wait a 429 or 503 asked for in its `Retry-After` header, in ms. */
+  readonly retryAfterMs?: number | undefined;
   /** sha256 of the request body, to spot repeated creates without keeping prompts. */
   readonly bodyHash?: string | undefined;
   readonly fault?: string | undefined;

@@ -1,104 +1,303 @@
 /**
- * Grades how each API key polls, from the journal: the provider asks for a poll every 2–5 s and
- * none after completed or failed, and a create retried with the same body is a second billed task.
+ * Grades how each API key uses the task API, from the journal, against what the provider asks and
+ * what costs money in production: a poll every 2–5 s and none after completed or failed, and a
+ * create never resent blindly (the provider documents no idempotency: each create is billed).
+ *
+ * One pass over the journal, in the order the fake finished the requests, with constant work per
+ * entry (map lookups only, nothing rescanned), then one pass over the tasks seen: linear in the
+ * journal's size, so a large journal never blocks the event loop for long.
  */
+import { isTerminalStatus, type TaskStatus } from "../../contract/schemas.js";
 import type { JournalEntry } from "./journal.js";
 
 export interface PollingGrade {
   readonly keyId: string;
+  /** Polls answered 200. */
   readonly polls: number;
   readonly tasksPolled: number;
-  /** The shortest time between two polls of one task; null with fewer than two. */
+  /** The shortest time between two polls of one task answered 200; null with fewer than two. */
   readonly shortestPollIntervalMs: number | null;
   readonly pollsAfterTerminal: number;
-  /** Creates with the same body as one from the same key less than a second before. */
+  /**
+   * Creates that made (or may have made) a task with the body of one that made a task less than
+   * `repeatWindowMs` before.
+   */
   readonly repeatedCreates: number;
+  /**
+   * Creates resending, within `retryWindowMs`, the body of a create answered 5xx, cut off or
+   * abandoned by the client: that first create may have made a billed task.
+   */
+  readonly createRetriesAfterUnknownOutcome: number;
+  /**
+   * Tasks whose last poll was answered 429 or 5xx, cut off or abandoned while the client knew
+   * them queued or processing, and not polled again for `abandonGraceMs`.
+   */
+  readonly tasksAbandoned: number;
+  /** Polls and creates sent sooner than the `Retry-After` of the 429 or 503 the key got last. */
+  readonly retryAfterIgnored: number;
+  /** Tasks polled sooner than `minIntervalMs` after their create answered queued or processing. */
+  readonly firstPollsTooSoon: number;
+  /** A sentence per kind of mistake: what happened, to which task or request, what to do. */
   readonly problems: readonly string[];
 }
 
 export interface GradeOptions {
-  /** The shortest polite interval between polls of one task (the provider says 2–5 s). */
-  readonly minIntervalMs?: number;
-  /** Creates with one body closer together than this count as repeated. */
-  readonly repeatWindowMs?: number;
+  /** The shortest polite wait before a task's first poll and between its polls (default 2000). */
+  readonly minIntervalMs?: number | undefined;
+  /** Creates with one body closer together than this count as repeated (default 1000). */
+  readonly repeatWindowMs?: number | undefined;
+  /** A create resent this soon after one whose outcome is unknown is a retry (default 10 min). */
+  readonly retryWindowMs?: number | undefined;
+  /** How long a task may go unpolled after a failed poll before it is abandoned (default 30 s). */
+  readonly abandonGraceMs?: number | undefined;
+  /** When the grade is asked for, on the fake's clock; by default the newest entry's time. */
+  readonly now?: number | undefined;
 }
 
-const TERMINAL = new Set(["completed", "failed"]);
+type Thresholds = { readonly [K in keyof GradeOptions]-?: number };
 
-function gradeKey(
-  keyId: string,
-  entries: readonly JournalEntry[],
-  minIntervalMs: number,
-  repeatWindowMs: number,
-): PollingGrade {
-  const polls = entries.filter((e) => e.route === "getTaskResult" && e.status === 200 && e.taskId);
-  const byTask = new Map<string, JournalEntry[]>();
-  for (const poll of polls) {
-    const id = poll.taskId ?? "";
-    const list = byTask.get(id) ?? [];
-    list.push(poll);
-    byTask.set(id, list);
+/** A status a create or poll answered that is still pending: the task runs on. */
+const isPending = (status: TaskStatus | undefined) =>
+  status !== undefined && !isTerminalStatus(status);
+
+const isSuccess = (entry: JournalEntry) => entry.status >= 200 && entry.status < 300;
+
+/** No answer the client can trust: the server may have acted on the request, or not. */
+const isUnknownOutcome = (entry: JournalEntry) => entry.status === 0 || entry.status >= 500;
+
+const mayHaveMadeTask = (entry: JournalEntry) => isSuccess(entry) || isUnknownOutcome(entry);
+
+/** A poll that told the client nothing about its task. */
+const isFailedPoll = (entry: JournalEntry) => entry.status === 429 || isUnknownOutcome(entry);
+
+function whatHappened(entry: JournalEntry): string {
+  if (entry.outcome === "aborted") return "abandoned by the client before its answer (a timeout)";
+  if (entry.outcome === "dropped" || entry.status === 0) return "cut off (connection dropped)";
+  return `answered ${entry.status}`;
+}
+
+const requestName = (entry: JournalEntry) =>
+  entry.route === "createImageTask"
+    ? "create"
+    : entry.route === "getTaskResult"
+      ? "poll"
+      : "request";
+
+interface TaskTrack {
+  /** Arrival of the create that answered the task, and the status it answered. */
+  created?: JournalEntry;
+  /** The task's status as the client last learnt it, from its create or a poll. */
+  knownStatus?: TaskStatus | undefined;
+  lastPoll?: JournalEntry;
+  lastAnsweredPoll?: JournalEntry;
+}
+
+/** How many times a mistake happened, and its first occurrence to name in the sentence. */
+interface Counted<T> {
+  count: number;
+  first?: T;
+}
+
+function count<T>(counter: Counted<T>, example: () => T): void {
+  counter.count += 1;
+  counter.first ??= example();
+}
+
+interface Abandoned {
+  readonly taskId: string;
+  readonly poll: JournalEntry;
+  readonly status: string;
+}
+
+/** What one key did, accumulated entry by entry. */
+class KeyTally {
+  polls = 0;
+  tasksPolled = 0;
+  shortest: number | null = null;
+  afterTerminal = 0;
+  readonly tasks = new Map<string, TaskTrack>();
+  /** The latest arrival of a create that made a task, per body. */
+  readonly taskCreates = new Map<string, number>();
+  /** The latest create with an unknown outcome, per body, until a create of that body succeeds. */
+  readonly unknownCreates = new Map<string, JournalEntry>();
+  lastRetryAfter: JournalEntry | undefined;
+  repeated = 0;
+  readonly retries: Counted<{ retry: JournalEntry; earlier: JournalEntry }> = { count: 0 };
+  readonly ignored: Counted<{ request: JournalEntry; asked: JournalEntry }> = { count: 0 };
+  readonly tooSoon: Counted<{ poll: JournalEntry; created: JournalEntry }> = { count: 0 };
+
+  constructor(readonly limits: Thresholds) {}
+
+  add(entry: JournalEntry): void {
+    if (entry.route !== "createImageTask" && entry.route !== "getTaskResult") return;
+    this.#checkRetryAfter(entry);
+    if (entry.route === "createImageTask") this.#addCreate(entry);
+    else if (entry.taskId !== undefined) this.#addPoll(entry, entry.taskId);
   }
-  let shortest: number | null = null;
-  let afterTerminal = 0;
-  for (const taskPolls of byTask.values()) {
-    taskPolls.forEach((poll, i) => {
-      const previous = taskPolls[i - 1];
-      if (!previous) return;
+
+  #task(id: string): TaskTrack {
+    let track = this.tasks.get(id);
+    if (!track) {
+      track = {};
+      this.tasks.set(id, track);
+    }
+    return track;
+  }
+
+  #checkRetryAfter(entry: JournalEntry): void {
+    const asked = this.lastRetryAfter;
+    if (asked?.retryAfterMs !== undefined && entry.at >= asked.at) {
+      if (entry.at - asked.at < asked.retryAfterMs)
+        count(this.ignored, () => ({ request: entry, asked }));
+    }
+    if (entry.retryAfterMs !== undefined) this.lastRetryAfter = entry;
+  }
+
+  #addCreate(entry: JournalEntry): void {
+    const body = entry.bodyHash;
+    if (body !== undefined) {
+      const lastTask = this.taskCreates.get(body);
+      const soon = lastTask !== undefined && entry.at - lastTask < this.limits.repeatWindowMs;
+      if (soon && mayHaveMadeTask(entry)) this.repeated += 1;
+      const earlier = this.unknownCreates.get(body);
+      if (earlier && entry.at >= earlier.at && entry.at - earlier.at <= this.limits.retryWindowMs)
+        count(this.retries, () => ({ retry: entry, earlier }));
+      if (isUnknownOutcome(entry)) this.unknownCreates.set(body, entry);
+      else if (isSuccess(entry)) {
+        this.unknownCreates.delete(body);
+        this.taskCreates.set(body, Math.max(entry.at, lastTask ?? entry.at));
+      }
+    }
+    if (isSuccess(entry) && entry.taskId !== undefined) {
+      const track = this.#task(entry.taskId);
+      track.created = entry;
+      track.knownStatus = entry.taskStatus;
+    }
+  }
+
+  #addPoll(poll: JournalEntry, taskId: string): void {
+    const track = this.#task(taskId);
+    const { created } = track;
+    if (!track.lastPoll && created && isPending(created.taskStatus)) {
+      if (poll.at - created.at < this.limits.minIntervalMs)
+        count(this.tooSoon, () => ({ poll, created }));
+    }
+    track.lastPoll = poll;
+    if (poll.status !== 200) return;
+    this.polls += 1;
+    const previous = track.lastAnsweredPoll;
+    if (previous) {
       const interval = poll.at - previous.at;
-      shortest = shortest === null ? interval : Math.min(shortest, interval);
-      if (TERMINAL.has(previous.taskStatus ?? "")) afterTerminal += 1;
-    });
+      this.shortest = this.shortest === null ? interval : Math.min(this.shortest, interval);
+      if (previous.taskStatus !== undefined && isTerminalStatus(previous.taskStatus))
+        this.afterTerminal += 1;
+    } else {
+      this.tasksPolled += 1;
+    }
+    track.lastAnsweredPoll = poll;
+    track.knownStatus = poll.taskStatus;
   }
-  const creates = entries.filter((e) => e.route === "createImageTask" && e.bodyHash);
-  const repeated = creates.filter((create, i) =>
-    creates
-      .slice(0, i)
-      .some(
-        (earlier) =>
-          earlier.bodyHash === create.bodyHash && create.at - earlier.at < repeatWindowMs,
-      ),
-  ).length;
-  const problems = [
-    ...(shortest !== null && shortest < minIntervalMs
-      ? [
-          `polled a task ${shortest} ms after the previous poll; the provider asks for ${minIntervalMs} ms or more`,
-        ]
-      : []),
-    ...(afterTerminal > 0
-      ? [`polled ${afterTerminal} time(s) after a task was completed or failed`]
-      : []),
-    ...(repeated > 0
-      ? [
-          `sent ${repeated} create(s) repeating the same body within ${repeatWindowMs} ms: each is a billed task`,
-        ]
-      : []),
-  ];
+
+  /** Tasks left pending after a failed poll, as of `now`. */
+  abandoned(): Counted<Abandoned> {
+    const result: Counted<Abandoned> = { count: 0 };
+    for (const [taskId, { lastPoll, knownStatus }] of this.tasks) {
+      if (!lastPoll || !isFailedPoll(lastPoll) || !isPending(knownStatus)) continue;
+      if (this.limits.now - lastPoll.at < this.limits.abandonGraceMs) continue;
+      count(result, () => ({ taskId, poll: lastPoll, status: knownStatus ?? "" }));
+    }
+    return result;
+  }
+}
+
+function problemsOf(tally: KeyTally, abandoned: Counted<Abandoned>): string[] {
+  const { minIntervalMs, repeatWindowMs, now } = tally.limits;
+  const problems: string[] = [];
+  if (tally.shortest !== null && tally.shortest < minIntervalMs) {
+    problems.push(
+      `polled a task ${tally.shortest} ms after the previous poll; the provider asks for ${minIntervalMs} ms or more`,
+    );
+  }
+  if (tally.afterTerminal > 0)
+    problems.push(`polled ${tally.afterTerminal} time(s) after a task was completed or failed`);
+  if (tally.repeated > 0) {
+    problems.push(
+      `sent ${tally.repeated} create(s) repeating the same body within ${repeatWindowMs} ms: each is a billed task`,
+    );
+  }
+  const retry = tally.retries.first;
+  if (retry) {
+    problems.push(
+      `resent a create (request #${retry.retry.seq}, body ${retry.retry.bodyHash}) ${retry.retry.at - retry.earlier.at} ms after the same create (request #${retry.earlier.seq}) was ${whatHappened(retry.earlier)}, ${tally.retries.count} such create(s) in all: the first may have made a billed task and the provider documents no idempotency, so do not resend a create after a 5xx, a dropped connection or a timeout; report the failure instead`,
+    );
+  }
+  const gone = abandoned.first;
+  if (gone) {
+    problems.push(
+      `stopped polling task ${gone.taskId}, last seen ${gone.status}, after its poll (request #${gone.poll.seq}) was ${whatHappened(gone.poll)}, and has not polled it in the ${now - gone.poll.at} ms since, ${abandoned.count} such task(s) in all: the task runs on and is billed, and its image is lost; keep polling every 2–5 s, waiting out any Retry-After, until completed or failed`,
+    );
+  }
+  const ignored = tally.ignored.first;
+  if (ignored) {
+    problems.push(
+      `sent a ${requestName(ignored.request)} (request #${ignored.request.seq}) ${ignored.request.at - ignored.asked.at} ms after a ${ignored.asked.status} (request #${ignored.asked.seq}) that asked to retry after ${ignored.asked.retryAfterMs} ms, ${tally.ignored.count} such request(s) in all: wait out Retry-After before the next request with this key`,
+    );
+  }
+  const early = tally.tooSoon.first;
+  if (early) {
+    problems.push(
+      `polled task ${early.poll.taskId} ${early.poll.at - early.created.at} ms after its create answered ${early.created.taskStatus}, ${tally.tooSoon.count} such task(s) in all; the provider asks for ${minIntervalMs} ms or more: wait one polling interval before the first poll`,
+    );
+  }
+  return problems;
+}
+
+function gradeOf(keyId: string, tally: KeyTally): PollingGrade {
+  const abandoned = tally.abandoned();
   return {
     keyId,
-    polls: polls.length,
-    tasksPolled: byTask.size,
-    shortestPollIntervalMs: shortest,
-    pollsAfterTerminal: afterTerminal,
-    repeatedCreates: repeated,
-    problems,
+    polls: tally.polls,
+    tasksPolled: tally.tasksPolled,
+    shortestPollIntervalMs: tally.shortest,
+    pollsAfterTerminal: tally.afterTerminal,
+    repeatedCreates: tally.repeated,
+    createRetriesAfterUnknownOutcome: tally.retries.count,
+    tasksAbandoned: abandoned.count,
+    retryAfterIgnored: tally.ignored.count,
+    firstPollsTooSoon: tally.tooSoon.count,
+    problems: problemsOf(tally, abandoned),
   };
 }
 
-/** One grade per key that used the API, from journal entries oldest first. */
+/**
+ * One grade per key that used the API, from journal entries in the order the fake finished them.
+ *
+ * @example
+ * const [grade] = gradePolling(app.fake.requests(), { now: app.fake.clock.now() });
+ * if (grade?.problems.length) console.log(grade.problems.join("\n"));
+ */
 export function gradePolling(
   entries: readonly JournalEntry[],
   options: GradeOptions = {},
 ): PollingGrade[] {
-  const { minIntervalMs = 2000, repeatWindowMs = 1000 } = options;
-  const byKey = new Map<string, JournalEntry[]>();
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const entry of entries) newest = Math.max(newest, entry.at);
+  const limits: Thresholds = {
+    minIntervalMs: options.minIntervalMs ?? 2000,
+    repeatWindowMs: options.repeatWindowMs ?? 1000,
+    retryWindowMs: options.retryWindowMs ?? 600_000,
+    abandonGraceMs: options.abandonGraceMs ?? 30_000,
+    now: options.now ?? newest,
+  };
+  const byKey = new Map<string, KeyTally>();
   for (const entry of entries) {
     if (!entry.keyId) continue;
-    const list = byKey.get(entry.keyId) ?? [];
-    list.push(entry);
-    byKey.set(entry.keyId, list);
+    let tally = byKey.get(entry.keyId);
+    if (!tally) {
+      tally = new KeyTally(limits);
+      byKey.set(entry.keyId, tally);
+    }
+    tally.add(entry);
   }
-  return [...byKey].map(([keyId, keyEntries]) =>
-    gradeKey(keyId, keyEntries, minIntervalMs, repeatWindowMs),
-  );
+  return [...byKey].map(([keyId, tally]) => gradeOf(keyId, tally));
 }

@@ -82,7 +82,9 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
       };
       state.tasks.add(task);
       c.set("taskId", id);
-      return createdBody(task, now);
+      const created = createdBody(task, now);
+      c.set("taskStatus", created.status);
+      return created;
     },
     getTaskResult({ c, keyId, params }) {
       c.set("taskId", params.id);

@@ -21,6 +21,17 @@ export const CONTROL_PREFIX = "/__fake";
 
 const NextTasks = PlanOverride.extend({ count: z.int().min(1).default(1) });
 const ClockAdvance = z.strictObject({ advanceMs: z.number().min(0) });
+const threshold = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { error: "must be a number of ms, 0 or more" })
+  .transform(Number)
+  .optional();
+const PollingQuery = z.strictObject({
+  minIntervalMs: threshold,
+  repeatWindowMs: threshold,
+  retryWindowMs: threshold,
+  abandonGraceMs: threshold,
+});
 
 class ControlError extends Error {
   constructor(
@@ -126,11 +137,16 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   control.get("/requests", (c) => c.json({ requests: state.journal.list() }));
 
   control.get("/polling", (c) => {
-    const minIntervalMs = Number(c.req.query("minIntervalMs") ?? 2000);
-    if (!Number.isFinite(minIntervalMs) || minIntervalMs < 0) {
-      throw new ControlError(400, "minIntervalMs must be a number of ms, 0 or more");
+    const parsed = PollingQuery.safeParse(c.req.query());
+    if (!parsed.success) {
+      throw new ControlError(
+        400,
+        "each threshold must be a number of ms, 0 or more: minIntervalMs, repeatWindowMs, retryWindowMs, abandonGraceMs",
+        issuesOf(parsed.error),
+      );
     }
-    return c.json({ keys: gradePolling(state.journal.list(), { minIntervalMs }) });
+    const options = { ...parsed.data, now: state.clock.now() };
+    return c.json({ keys: gradePolling(state.journal.list(), options) });
   });
 
   control.get("/clock", (c) => c.json(clockBody()));

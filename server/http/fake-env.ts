@@ -1,4 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
+import type { TaskStatus } from "../../contract/schemas.js";
 
 /** Hono's environment for the fake: Node bindings when served on a port, none in-process. */
 export interface FakeEnv {
@@ -7,7 +8,7 @@ export interface FakeEnv {
     route: string;
     keyId: string;
     taskId: string;
-    taskStatus: string;
+    taskStatus: TaskStatus;
     bodyHash: string;
     fault: string;
     dropped: boolean;

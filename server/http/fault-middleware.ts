@@ -8,6 +8,7 @@ import { assumedError } from "../../contract/assumed-errors.js";
 import type { FakeState } from "../core/fake-state.js";
 import { CONTROL_PREFIX } from "./control-routes.js";
 import type { FakeEnv } from "./fake-env.js";
+import { identifyRequest } from "./request-input.js";
 
 /** Marks the in-process stand-in for a cut connection, so the fake's fetch can reject like a real one. */
 export const DROPPED_HEADER = "x-image2-kit-dropped";
@@ -36,9 +37,13 @@ export function injectFaults(state: FakeState): MiddlewareHandler<FakeEnv> {
     if (!rule) return next();
     c.set("fault", rule.id);
     const { action } = rule;
+    if (action.type !== "latency") await identifyRequest(c, state.options.apiKeys);
     switch (action.type) {
       case "latency":
-        await delay(state.faults.delayOf(action));
+        // A client that gives up ends the wait, and the request goes on as a server's would.
+        await delay(state.faults.delayOf(action), undefined, { signal: c.req.raw.signal }).catch(
+          () => undefined,
+        );
         return next();
       case "drop":
         return droppedResponse(c);

@@ -1,6 +1,7 @@
 /** Writes every API and image request to the journal once answered; the control API stays out. */
 import type { MiddlewareHandler } from "hono";
 import type { FakeState } from "../core/fake-state.js";
+import { outcomeOf, retryAfterMsOf } from "./answer-facts.js";
 import { CONTROL_PREFIX } from "./control-routes.js";
 import type { FakeEnv } from "./fake-env.js";
 
@@ -10,16 +11,19 @@ export function journalRequests(state: FakeState): MiddlewareHandler<FakeEnv> {
     await next();
     const path = c.req.path;
     if (path.startsWith(CONTROL_PREFIX)) return;
+    const outcome = outcomeOf(c);
     // Unset fields stay undefined, which JSON leaves out: no copying on every request.
     state.journal.add({
       at,
       method: c.req.method,
       path,
-      status: c.get("dropped") ? 0 : c.res.status,
+      status: outcome ? 0 : c.res.status,
+      outcome,
       route: c.get("route"),
       keyId: c.get("keyId"),
       taskId: c.get("taskId"),
       taskStatus: c.get("taskStatus"),
+      retryAfterMs: outcome ? undefined : retryAfterMsOf(c.res, at),
       bodyHash: c.get("bodyHash"),
       fault: c.get("fault"),
     });

@@ -5,6 +5,7 @@
 import { hash } from "node:crypto";
 import type { Context } from "hono";
 import type { z } from "zod";
+import { routeNameOf } from "../core/faults.js";
 import { keyIdOf } from "../core/journal.js";
 import { PLAN_HEADERS, PlanOverride } from "../core/task-planner.js";
 import { ApiError, describeIssues, issuesOf } from "./errors.js";
@@ -63,6 +64,41 @@ async function readLimited(c: Context<FakeEnv>): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+/** A fingerprint of a request body that spots a repeated create without keeping its prompt. */
+const bodyHashOf = (bytes: Uint8Array) => hash("sha256", bytes).slice(0, 16);
+
+/**
+ * Notes, for the journal, whose request a fault rule answers in the route's place, as the route
+ * would have: its name, the key's fingerprint (an accepted key only), a poll's task id and a
+ * create's body hash. Never throws: what cannot be read stays unset.
+ *
+ * @example if (rule.action.type !== "latency") await identifyRequest(c, state.options.apiKeys);
+ */
+export async function identifyRequest(
+  c: Context<FakeEnv>,
+  acceptedKeys: readonly string[],
+): Promise<void> {
+  const route = routeNameOf(c.req.method, c.req.path);
+  if (route !== "createImageTask" && route !== "getTaskResult") return;
+  c.set("route", route);
+  try {
+    authenticate(c, acceptedKeys);
+  } catch {
+    return;
+  }
+  if (route === "getTaskResult") {
+    const segment = c.req.path.slice(c.req.path.lastIndexOf("/") + 1);
+    try {
+      c.set("taskId", decodeURIComponent(segment));
+    } catch {
+      c.set("taskId", segment);
+    }
+    return;
+  }
+  const bytes = await readLimited(c).catch(() => undefined);
+  if (bytes) c.set("bodyHash", bodyHashOf(bytes));
+}
+
 /** The JSON body, parsed with the route's schema: every problem listed at once. */
 export async function readJsonBody<S extends z.ZodType>(
   c: Context<FakeEnv>,
@@ -76,7 +112,7 @@ export async function readJsonBody<S extends z.ZodType>(
     );
   }
   const bytes = await readLimited(c);
-  c.set("bodyHash", hash("sha256", bytes).slice(0, 16));
+  c.set("bodyHash", bodyHashOf(bytes));
   let json: unknown;
   try {
     const text = utf8.decode(bytes);
