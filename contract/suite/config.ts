@@ -3,6 +3,7 @@
  * files run against the in-process fake, the fake on a port, or production.
  */
 import { z } from "zod";
+import { HttpUrl } from "../http-url.js";
 
 const flag = z
   .string()
@@ -12,10 +13,7 @@ const wholeMs = (fallback: number) =>
   z.coerce.number({ error: "must be a number of ms" }).int().min(1).default(fallback);
 
 const ContractEnv = z.object({
-  CONTRACT_BASE_URL: z
-    .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
-    .transform((url) => url.replace(/\/+$/, ""))
-    .optional(),
+  CONTRACT_BASE_URL: HttpUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
   CONTRACT_API_KEY: z.string().min(1).optional(),
   CONTRACT_MAX_TASKS: z.coerce.number({ error: "must be a whole number" }).int().min(0).optional(),
   CONTRACT_POLL_MS: wholeMs(3000),

@@ -21,6 +21,7 @@ import { controlRoutes } from "./control-routes.js";
 import { DROPPED_HEADER } from "./dropped.js";
 import { ApiError, errorResponse } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
+import { serveOpenApi } from "./openapi-document.js";
 import { servePages } from "./pages.js";
 
 /** Steers a fake from the code that embeds it: the same powers as the control API. */
@@ -168,6 +169,7 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   app.route(BASE_PATH, api);
   app.route("/", api);
   serveImages(app, state);
+  serveOpenApi(app, state.options.publicUrl);
   servePages(app);
   app.notFound((c) => {
     const { status, body } = assumedError("route_not_found", {
