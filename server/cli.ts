@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { FakeOptions } from "./core/options.js";
+import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
 import { isLoopback, ListenOptions, start } from "./start.js";
 
 interface Flag {
@@ -245,6 +246,13 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
 
 /** Runs the contract suite shipped in this package, exactly as `npm run contract` runs it. */
 async function contractCommand(argv: readonly string[]): Promise<number> {
+  const missing = argv.some((arg) => arg === "--help" || arg === "-h")
+    ? []
+    : missingPeers(["vitest", "supertest"]);
+  if (missing.length > 0) {
+    console.error(`image2-kit: ${missingPeersMessage("image2-kit contract", missing)}`);
+    return 1;
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(`Usage: image2-kit contract [vitest flags]
 
