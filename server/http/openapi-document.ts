@@ -5,11 +5,6 @@
  */
 import type { Hono } from "hono";
 import type { OpenAPIObject } from "openapi3-ts/oas31";
-import {
-  buildOpenApiDocument,
-  renderOpenApiJson,
-  renderOpenApiYaml,
-} from "../../contract/openapi.js";
 import { BASE_PATH } from "../../contract/routes.js";
 import type { FakeEnv } from "./fake-env.js";
 import { publicOrigin } from "./public-origin.js";
@@ -18,25 +13,33 @@ import { publicOrigin } from "./public-origin.js";
 export const OPENAPI_PATHS = { json: "/openapi.json", yaml: "/openapi.yaml" } as const;
 
 const FORMATS = {
-  json: { render: renderOpenApiJson, type: "application/json; charset=utf-8" },
-  yaml: { render: renderOpenApiYaml, type: "application/yaml; charset=utf-8" },
+  json: { render: "renderOpenApiJson", type: "application/json; charset=utf-8" },
+  yaml: { render: "renderOpenApiYaml", type: "application/yaml; charset=utf-8" },
 } as const;
+
+// Loaded at the first request: the document's builder and the YAML writer stay off the start path.
+let openapi: Promise<typeof import("../../contract/openapi.js")> | undefined;
+const loadOpenApi = () => {
+  openapi ??= import("../../contract/openapi.js");
+  return openapi;
+};
 
 // A fake is reached under a handful of origins; rendering each once keeps a request cheap.
 const MAX_CACHED = 100;
 const rendered = new Map<string, string>();
 let template: OpenAPIObject | undefined;
 
-function documentFor(baseUrl: string, format: keyof typeof FORMATS): string {
+async function documentFor(baseUrl: string, format: keyof typeof FORMATS): Promise<string> {
   const key = `${format} ${baseUrl}`;
   const hit = rendered.get(key);
   if (hit !== undefined) return hit;
-  template ??= buildOpenApiDocument();
+  const module = await loadOpenApi();
+  template ??= module.buildOpenApiDocument();
   // The first server is the fake's by construction; production stays second.
   const servers = template.servers?.map((server, i) =>
     i === 0 ? { ...server, url: baseUrl } : server,
   );
-  const text = FORMATS[format].render({ ...template, ...(servers && { servers }) });
+  const text = module[FORMATS[format].render]({ ...template, ...(servers && { servers }) });
   if (rendered.size < MAX_CACHED) rendered.set(key, text);
   return text;
 }
@@ -48,9 +51,11 @@ function documentFor(baseUrl: string, format: keyof typeof FORMATS): string {
  */
 export function serveOpenApi(app: Hono<FakeEnv>, publicUrl: string | undefined): void {
   for (const format of Object.keys(FORMATS) as (keyof typeof FORMATS)[]) {
-    app.get(OPENAPI_PATHS[format], (c) => {
+    app.get(OPENAPI_PATHS[format], async (c) => {
       const baseUrl = publicOrigin(c, publicUrl) + BASE_PATH;
-      return c.body(documentFor(baseUrl, format), 200, { "Content-Type": FORMATS[format].type });
+      return c.body(await documentFor(baseUrl, format), 200, {
+        "Content-Type": FORMATS[format].type,
+      });
     });
   }
 }
