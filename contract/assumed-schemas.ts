@@ -7,6 +7,23 @@
 import { z } from "zod";
 import { components, Quality, Ratio, Resolution } from "./schemas.js";
 
+// Error bodies stay open for the same reason as the responses: production's are undocumented.
+const OPEN_ERROR_REASON =
+  "Open (`additionalProperties`): production's error bodies are undocumented and may carry more fields.";
+
+/** One problem with a request, as the fake lists it: where, what kind, and what is wrong or allowed. */
+export const ErrorIssue = z
+  .strictObject({
+    path: z
+      .string()
+      .describe("The field, dotted (`image_urls.0`), or `(body)` for the whole body."),
+    code: z.string().describe("zod's issue code, e.g. `invalid_value`."),
+    message: z.string().describe("What is wrong, or what is allowed."),
+  })
+  .describe("Closed: the fake's own shape, fully listed here.")
+  .register(components, { id: "ErrorIssue" });
+export type ErrorIssue = z.infer<typeof ErrorIssue>;
+
 /** ASSUMED: the `{code, msg, data}` envelope the provider's sibling endpoints answer errors in. */
 export const AssumedEnvelopeError = z
   .looseObject({
@@ -15,14 +32,24 @@ export const AssumedEnvelopeError = z
     }),
     msg: z.string(),
     data: z.null(),
+    issues: z
+      .array(ErrorIssue)
+      .optional()
+      .describe(
+        "The fake's addition, when a request breaks rules: every problem at once. Production is not known to send it.",
+      ),
   })
-  .describe("ASSUMED error envelope, as the provider's sibling endpoints answer.")
+  .describe(
+    `ASSUMED error envelope, as the provider's sibling endpoints answer. ${OPEN_ERROR_REASON}`,
+  )
   .register(components, { id: "AssumedEnvelopeError" });
 
 /** ASSUMED: the Spring-style body of an unknown route. */
 export const AssumedSpringError = z
   .looseObject({ message: z.string() })
-  .describe("ASSUMED Spring-style error body, as the provider answers unknown routes.")
+  .describe(
+    `ASSUMED Spring-style error body, as the provider answers unknown routes. ${OPEN_ERROR_REASON}`,
+  )
   .register(components, { id: "AssumedSpringError" });
 
 export const AssumedErrorBody = z

@@ -1,18 +1,17 @@
 /**
- * `npm run openapi`: writes openapi.yaml from the route table.
- * `npm run openapi -- --check`: exits 1 when the committed openapi.yaml is stale.
+ * `npm run openapi`: writes openapi.yaml and openapi.json from the route table.
+ * `npm run openapi -- --check`: writes nothing, exits 1 when either committed file is stale.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { renderOpenApiYaml } from "./openapi.js";
+import { buildOpenApiDocument, renderOpenApiJson, renderOpenApiYaml } from "./openapi.js";
 
-const OPENAPI_FILE = fileURLToPath(new URL("../openapi.yaml", import.meta.url));
 const USAGE = `Usage: npm run openapi [-- --check]
 
-Writes openapi.yaml, generated from the zod schemas and the route table in contract/.
+Writes openapi.yaml and openapi.json, generated from the zod schemas and the route table in contract/.
 
-  --check   write nothing; exit 1 if openapi.yaml differs from what would be generated
+  --check   write nothing; exit 1 if either file differs from what would be generated
   --help    show this text`;
 
 async function main(): Promise<number> {
@@ -29,18 +28,33 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const generated = renderOpenApiYaml();
+  const document = buildOpenApiDocument();
+  const files = [
+    { name: "openapi.yaml", text: renderOpenApiYaml(document) },
+    { name: "openapi.json", text: renderOpenApiJson(document) },
+  ];
   if (flags.check) {
-    const committed = await readFile(OPENAPI_FILE, "utf8").catch(() => "");
-    if (committed === generated) {
-      console.log("openapi.yaml is up to date.");
+    let stale = 0;
+    for (const { name, text } of files) {
+      const committed = await readFile(new URL(`../${name}`, import.meta.url), "utf8").catch(
+        () => undefined,
+      );
+      if (committed === text) continue;
+      stale += 1;
+      console.error(`${name} is ${committed === undefined ? "missing" : "stale"}.`);
+    }
+    if (stale === 0) {
+      console.log("openapi.yaml and openapi.json are up to date.");
       return 0;
     }
-    console.error("openapi.yaml is stale: run `npm run openapi` and commit the result.");
+    console.error("Run `npm run openapi` and commit the result.");
     return 1;
   }
-  await writeFile(OPENAPI_FILE, generated);
-  console.log(`Wrote ${OPENAPI_FILE}.`);
+  for (const { name, text } of files) {
+    const path = fileURLToPath(new URL(`../${name}`, import.meta.url));
+    await writeFile(path, text);
+    console.log(`Wrote ${path}.`);
+  }
   return 0;
 }
 

@@ -1,50 +1,108 @@
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
+import jsyaml from "js-yaml";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ASSUMED_ERROR_HEADERS } from "./assumed-errors.js";
 import { assumedErrorsFixture } from "./fixtures.js";
-import { renderOpenApiYaml } from "./openapi.js";
+import {
+  buildOpenApiDocument,
+  LOCAL_FAKE_BASE_URL,
+  renderOpenApiJson,
+  renderOpenApiYaml,
+} from "./openapi.js";
 import { PRODUCTION_BASE_URL, type RouteDefinition, routes } from "./routes.js";
-import { Model, Quality, Ratio, Resolution, Size, sizesFor } from "./schemas.js";
+import { Model, Quality, Ratio, Resolution, Size, sizesFor, TaskId } from "./schemas.js";
 
-const OPENAPI_FILE = new URL("../openapi.yaml", import.meta.url);
+const YAML_FILE = new URL("../openapi.yaml", import.meta.url);
+const JSON_FILE = new URL("../openapi.json", import.meta.url);
 
+interface Parameter {
+  name: string;
+  description?: string;
+  example?: unknown;
+}
+interface Response {
+  "x-assumed"?: boolean;
+  headers?: Record<string, { required?: boolean; schema: Record<string, unknown> }>;
+}
+interface Schema {
+  description?: string;
+  default?: unknown;
+  enum?: string[];
+  additionalProperties?: unknown;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  $ref?: string;
+}
 interface Document {
-  servers: { url: string }[];
+  servers: { url: string; description: string }[];
   security: Record<string, string[]>[];
-  paths: Record<string, Record<string, { responses: Record<string, Record<string, unknown>> }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Parameter[]; responses: Record<string, Response> }>
+  >;
   components: {
     securitySchemes: Record<string, { type: string; scheme: string }>;
-    schemas: Record<
-      string,
-      {
-        enum?: string[];
-        oneOf?: { properties: Record<string, { enum?: string[]; default?: unknown }> }[];
-      }
-    >;
+    schemas: Record<string, Schema>;
   };
 }
 
-let committed: string;
+let committedYaml: string;
+let committedJson: string;
 let document: Document;
 
 beforeAll(async () => {
-  committed = await readFile(OPENAPI_FILE, "utf8");
-  document = parse(committed) as Document;
+  committedYaml = await readFile(YAML_FILE, "utf8");
+  committedJson = await readFile(JSON_FILE, "utf8");
+  document = JSON.parse(committedJson) as Document;
 });
 
-describe("openapi.yaml", () => {
-  it("is what the route table generates today", () => {
-    expect(committed, "openapi.yaml is stale: run `npm run openapi`").toBe(renderOpenApiYaml());
+const built = () => buildOpenApiDocument();
+const pyyaml = spawnSync("python3", ["-c", "import yaml"]).status === 0;
+
+describe("openapi.yaml and openapi.json", () => {
+  it("are what the route table generates today", () => {
+    expect(committedYaml, "openapi.yaml is stale: run `npm run openapi`").toBe(
+      renderOpenApiYaml(built()),
+    );
+    expect(committedJson, "openapi.json is stale: run `npm run openapi`").toBe(
+      renderOpenApiJson(built()),
+    );
   });
+
+  it("read as the built document in a YAML 1.1 parser (js-yaml 3), a YAML 1.2 parser and JSON", () => {
+    expect(jsyaml.safeLoad(committedYaml)).toEqual(built());
+    expect(parse(committedYaml)).toEqual(built());
+    expect(JSON.parse(committedJson)).toEqual(built());
+  });
+
+  it.skipIf(!pyyaml)(
+    `read the same in PyYAML${pyyaml ? "" : " (skipped: no python3 with PyYAML)"}`,
+    () => {
+      const script =
+        "import json, sys, yaml\n" +
+        "a = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))\n" +
+        "b = json.load(open(sys.argv[2], encoding='utf-8'))\n" +
+        "print('same' if a == b else 'different')";
+      const run = spawnSync("python3", ["-c", script, YAML_FILE.pathname, JSON_FILE.pathname], {
+        encoding: "utf8",
+      });
+      expect(run.stderr).toBe("");
+      expect(run.stdout.trim()).toBe("same");
+    },
+  );
 
   it("validates with no error in the redocly OpenAPI 3.1 linter", async () => {
     const config = await createConfig({ extends: ["recommended"] });
-    const problems = await lintFromString({ source: committed, config });
+    const problems = await lintFromString({ source: committedYaml, config });
     const errors = problems.filter((problem) => problem.severity === "error");
     expect(errors.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
   });
@@ -63,11 +121,25 @@ describe("openapi.yaml", () => {
     }
   });
 
-  it("declares production and the local fake as servers, behind bearer auth", () => {
+  it("lists the local fake first and production second, described as billed", () => {
     expect(document.servers.map((server) => server.url)).toEqual([
+      LOCAL_FAKE_BASE_URL,
       PRODUCTION_BASE_URL,
-      expect.stringMatching(/^http:\/\/127\.0\.0\.1:4010\//),
     ]);
+    expect(LOCAL_FAKE_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:4010\//);
+    expect(document.servers[0]?.description).toMatch(/fake/);
+    expect(document.servers[1]?.description).toMatch(/billed/i);
+  });
+
+  it("lists a running fake's own base URL first when asked", () => {
+    const served = buildOpenApiDocument({ fakeBaseUrl: "http://fake.test:9/kyyReactApiServer" });
+    expect(served.servers?.map((server) => server.url)).toEqual([
+      "http://fake.test:9/kyyReactApiServer",
+      PRODUCTION_BASE_URL,
+    ]);
+  });
+
+  it("declares bearer auth", () => {
     expect(document.components.securitySchemes.bearerAuth).toEqual({
       type: "http",
       scheme: "bearer",
@@ -88,8 +160,8 @@ describe("openapi.yaml", () => {
     const variants = document.components.schemas.CreateImageRequest?.oneOf ?? [];
     expect(variants).toHaveLength(Model.options.length);
     const r = variants.find((variant) => JSON.stringify(variant).includes('"gpt-image-2-r"'));
-    expect(r?.properties.size?.enum).toEqual(sizesFor("gpt-image-2-r"));
-    expect(r?.properties.resolution?.enum).toEqual(["1k"]);
+    expect(r?.properties?.size?.enum).toEqual(sizesFor("gpt-image-2-r"));
+    expect(r?.properties?.resolution?.enum).toEqual(["1k"]);
     expect(JSON.stringify(variants)).toContain('"maxItems":16');
     expect(JSON.stringify(variants)).toContain('"maxItems":6');
   });
@@ -97,10 +169,86 @@ describe("openapi.yaml", () => {
   it("declares the documented defaults for both models: quality low, ratio 1:1, no reference images", () => {
     const variants = document.components.schemas.CreateImageRequest?.oneOf ?? [];
     for (const { properties } of variants) {
-      expect(properties.quality?.default).toBe("low");
-      expect(properties.ratio?.default).toBe("1:1");
-      expect(properties.image_urls?.default).toEqual([]);
+      expect(properties?.quality?.default).toBe("low");
+      expect(properties?.ratio?.default).toBe("1:1");
+      expect(properties?.image_urls?.default).toEqual([]);
     }
+  });
+
+  it("declares reference images with the one http(s) URL rule", () => {
+    const { schemas } = document.components;
+    for (const variant of schemas.CreateImageRequest?.oneOf ?? []) {
+      expect(variant.properties?.image_urls?.items).toEqual({
+        $ref: "#/components/schemas/HttpUrl",
+      });
+    }
+    expect(schemas.HttpUrl).toMatchObject({
+      type: "string",
+      format: "uri",
+      pattern: expect.any(String),
+    });
+  });
+
+  it("describes the task id parameter, with an example that is a valid id", () => {
+    const [id] = document.paths["/v1/result/{id}"]?.get?.parameters ?? [];
+    expect(id?.name).toBe("id");
+    expect(id?.description).toMatch(/image_/);
+    expect(TaskId.safeParse(id?.example).success).toBe(true);
+  });
+
+  it("declares Retry-After on every 429 and WWW-Authenticate on every 401", () => {
+    const declared = (status: string) =>
+      Object.values(document.paths).flatMap((path) =>
+        Object.values(path).flatMap((operation) => {
+          const response = operation.responses[status];
+          return response ? [response.headers ?? {}] : [];
+        }),
+      );
+    expect(declared("429").length).toBeGreaterThan(0);
+    for (const headers of declared("429")) {
+      expect(headers["Retry-After"]).toMatchObject({ required: true, schema: { type: "integer" } });
+    }
+    expect(declared("401").length).toBeGreaterThan(0);
+    for (const headers of declared("401")) {
+      expect(headers["WWW-Authenticate"]).toMatchObject({ required: true });
+    }
+    expect(ASSUMED_ERROR_HEADERS.unauthorized?.["WWW-Authenticate"]?.value).toBe("Bearer");
+  });
+
+  it("declares the error envelope's list of issues", () => {
+    const { schemas } = document.components;
+    expect(schemas.AssumedEnvelopeError?.properties?.issues).toMatchObject({
+      type: "array",
+      items: { $ref: "#/components/schemas/ErrorIssue" },
+    });
+    expect(Object.keys(schemas.ErrorIssue?.properties ?? {})).toEqual(["path", "code", "message"]);
+  });
+
+  it("leaves an object open to unknown fields only where its description says why", () => {
+    const open: string[] = [];
+    const visit = (schema: Schema | undefined, where: string, reason: string | undefined) => {
+      if (!schema) return;
+      const why = schema.description ?? reason;
+      if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) {
+        open.push(where);
+        expect(why, `${where} is open without a reason`).toMatch(
+          /Open \(`additionalProperties`\): \S/,
+        );
+      }
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        visit(property, `${where}.${name}`, undefined);
+      }
+      visit(schema.items, `${where}[]`, undefined);
+      for (const [i, variant] of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].entries()) {
+        visit(variant, `${where}|${i}`, why);
+      }
+    };
+    for (const [id, schema] of Object.entries(document.components.schemas)) {
+      visit(schema, id, undefined);
+    }
+    expect(open).toEqual(
+      expect.arrayContaining(["CreateImageResponse", "CompletedResult", "AssumedEnvelopeError"]),
+    );
   });
 });
 
@@ -117,7 +265,7 @@ describe("a client typed by openapi-typescript from openapi.yaml", () => {
   it("compiles, and rejects bodies the API rejects", async () => {
     await writeFile(
       join(dir, "api.d.ts"),
-      astToString(await openapiTS(committed, { defaultNonNullable: false })),
+      astToString(await openapiTS(committedYaml, { defaultNonNullable: false })),
     );
     await writeFile(
       join(dir, "client.ts"),
@@ -151,5 +299,6 @@ export const badSize: CreateBody = { model: "gpt-image-2-r", prompt: "cat", size
       .getPreEmitDiagnostics(program)
       .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
-  }, 30_000);
+    // A whole TypeScript program with the DOM lib: seconds alone, far more on two busy cores.
+  }, 120_000);
 });

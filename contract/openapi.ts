@@ -2,6 +2,7 @@
  * Builds the OpenAPI 3.1 document from the route table; JSON Schema comes from the zod schemas.
  */
 import {
+  type HeadersObject,
   type OpenAPIObject,
   OpenApiBuilder,
   type OperationObject,
@@ -9,14 +10,27 @@ import {
   type SchemaObject,
 } from "openapi3-ts/oas31";
 import { z } from "zod";
-import { assumedError } from "./assumed-errors.js";
+import { ASSUMED_ERROR_HEADERS, assumedError } from "./assumed-errors.js";
 import { AssumedErrorBody, type ErrorKind } from "./assumed-schemas.js";
 import { assumedErrorsFixture } from "./fixtures.js";
-import { type Example, PRODUCTION_BASE_URL, type RouteDefinition, routes } from "./routes.js";
+import { toPortableYaml } from "./portable-yaml.js";
+import {
+  BASE_PATH,
+  type Example,
+  PRODUCTION_BASE_URL,
+  type RouteDefinition,
+  routes,
+} from "./routes.js";
 import { components } from "./schemas.js";
 
-/** The fake's default base URL, as the document's second server. */
-export const LOCAL_FAKE_BASE_URL = "http://127.0.0.1:4010/kyyReactApiServer";
+/** The fake's base URL on its default port: the committed document's first server. */
+export const LOCAL_FAKE_BASE_URL = `http://127.0.0.1:4010${BASE_PATH}`;
+
+/** What varies between the committed document and the one a running fake serves. */
+export interface OpenApiOptions {
+  /** The fake's own base URL, listed first so tools default to it and never to production. */
+  readonly fakeBaseUrl?: string;
+}
 
 const SECURITY_SCHEME = "bearerAuth";
 const JSON_TYPE = "application/json";
@@ -54,6 +68,32 @@ const examplesOf = (examples: Readonly<Record<string, Example>>) =>
     Object.entries(examples).map(([name, { summary, value }]) => [name, { summary, value }]),
   );
 
+const jsonSchemaOf = (schema: z.ZodType): SchemaObject => {
+  const { $schema, ...rest } = z.toJSONSchema(schema);
+  return rest as SchemaObject;
+};
+
+// A header is required at a status only when every error kind answered with that status sends it.
+function headersOf(kinds: readonly ErrorKind[]): HeadersObject | undefined {
+  const names = new Set(kinds.flatMap((kind) => Object.keys(ASSUMED_ERROR_HEADERS[kind] ?? {})));
+  if (names.size === 0) return undefined;
+  return Object.fromEntries(
+    [...names].map((name) => {
+      const declared = kinds.map((kind) => ASSUMED_ERROR_HEADERS[kind]?.[name]);
+      const [header] = declared.filter((candidate) => candidate !== undefined);
+      return [
+        name,
+        {
+          description: header?.description ?? "",
+          required: declared.every((candidate) => candidate !== undefined),
+          schema: header ? jsonSchemaOf(header.schema) : {},
+          ...(header?.value !== undefined && { example: header.value }),
+        },
+      ];
+    }),
+  );
+}
+
 function assumedResponses(kinds: readonly ErrorKind[]): ResponsesObject {
   const byStatus = new Map<number, ErrorKind[]>();
   for (const kind of kinds) {
@@ -61,28 +101,32 @@ function assumedResponses(kinds: readonly ErrorKind[]): ResponsesObject {
     byStatus.set(status, [...(byStatus.get(status) ?? []), kind]);
   }
   return Object.fromEntries(
-    [...byStatus].map(([status, statusKinds]) => [
-      String(status),
-      {
-        description: `ASSUMED (undocumented): ${statusKinds.join(", ")}.`,
-        "x-assumed": true,
-        "x-assumed-source": assumedErrorsFixture.source,
-        content: {
-          [JSON_TYPE]: {
-            schema: ref(AssumedErrorBody),
-            examples: Object.fromEntries(
-              statusKinds.map((kind) => [
-                kind,
-                {
-                  summary: kind,
-                  value: assumedError(kind, { message: kind.replaceAll("_", " ") }).body,
-                },
-              ]),
-            ),
+    [...byStatus].map(([status, statusKinds]) => {
+      const headers = headersOf(statusKinds);
+      return [
+        String(status),
+        {
+          description: `ASSUMED (undocumented): ${statusKinds.join(", ")}.`,
+          "x-assumed": true,
+          "x-assumed-source": assumedErrorsFixture.source,
+          ...(headers && { headers }),
+          content: {
+            [JSON_TYPE]: {
+              schema: ref(AssumedErrorBody),
+              examples: Object.fromEntries(
+                statusKinds.map((kind) => [
+                  kind,
+                  {
+                    summary: kind,
+                    value: assumedError(kind, { message: kind.replaceAll("_", " ") }).body,
+                  },
+                ]),
+              ),
+            },
           },
         },
-      },
-    ]),
+      ];
+    }),
   );
 }
 
@@ -94,11 +138,13 @@ function operationOf(route: RouteDefinition): OperationObject {
     "x-sources": [...route.sources],
     security: [{ [SECURITY_SCHEME]: [] }],
     ...(route.params && {
-      parameters: Object.entries(route.params).map(([name, schema]) => ({
+      parameters: Object.entries(route.params).map(([name, param]) => ({
         name,
         in: "path",
         required: true,
-        schema: ref(schema),
+        description: param.description,
+        schema: ref(param.schema),
+        example: param.example,
       })),
     }),
     ...(route.body && {
@@ -132,7 +178,7 @@ function operationOf(route: RouteDefinition): OperationObject {
  *
  * @example buildOpenApiDocument().paths["/v1/image2/images"]?.post?.operationId // "createImageTask"
  */
-export function buildOpenApiDocument(): OpenAPIObject {
+export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenAPIObject {
   const builder = OpenApiBuilder.create()
     .addOpenApiVersion("3.1.0")
     .addInfo({
@@ -141,10 +187,17 @@ export function buildOpenApiDocument(): OpenAPIObject {
       license: { name: "MIT", identifier: "MIT" },
       description:
         "An asynchronous image-generation API: create a task, then poll it until it is completed or failed. " +
-        "Generated by image2-kit from its zod schemas. Responses marked `x-assumed` are not documented by the provider.",
+        "Generated by image2-kit from its zod schemas. Responses marked `x-assumed` are not documented by the provider. " +
+        "The first server is the image2-kit fake; production, the second, bills every task created there.",
     })
-    .addServer({ url: PRODUCTION_BASE_URL, description: "Production (billed)" })
-    .addServer({ url: LOCAL_FAKE_BASE_URL, description: "image2-kit fake, `npm start`" })
+    .addServer({
+      url: options.fakeBaseUrl ?? LOCAL_FAKE_BASE_URL,
+      description: "image2-kit fake: free, takes any bearer key unless started with --api-key",
+    })
+    .addServer({
+      url: PRODUCTION_BASE_URL,
+      description: "Production, billed: every task created here costs money and needs a real key",
+    })
     .addSecurityScheme(SECURITY_SCHEME, { type: "http", scheme: "bearer" });
   for (const [id, schema] of Object.entries(componentSchemas())) builder.addSchema(id, schema);
   for (const route of Object.values(routes) as RouteDefinition[]) {
@@ -153,7 +206,20 @@ export function buildOpenApiDocument(): OpenAPIObject {
   return { ...builder.getSpec(), security: [{ [SECURITY_SCHEME]: [] }] };
 }
 
-/** The document as the YAML committed at `openapi.yaml`. */
-export function renderOpenApiYaml(): string {
-  return new OpenApiBuilder(buildOpenApiDocument()).getSpecAsYaml();
+/**
+ * The document as YAML that YAML 1.1 and 1.2 parsers read alike (`openapi.yaml`).
+ *
+ * @example renderOpenApiYaml(buildOpenApiDocument()).includes('- "16:9"') // true
+ */
+export function renderOpenApiYaml(document: OpenAPIObject): string {
+  return toPortableYaml(document);
+}
+
+/**
+ * The document as JSON (`openapi.json`).
+ *
+ * @example JSON.parse(renderOpenApiJson(buildOpenApiDocument())).openapi // "3.1.0"
+ */
+export function renderOpenApiJson(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -20,6 +20,13 @@ export interface Example {
   readonly value: unknown;
 }
 
+/** A path parameter: its rule, what it is, and a value a tool can send to try the route. */
+export interface PathParam {
+  readonly schema: z.ZodType<string>;
+  readonly description: string;
+  readonly example: string;
+}
+
 export interface RouteDefinition {
   readonly operationId: string;
   readonly method: "get" | "post";
@@ -30,7 +37,7 @@ export interface RouteDefinition {
   /** Where the provider documents this endpoint. */
   readonly sources: readonly string[];
   readonly auth: "bearer";
-  readonly params?: Readonly<Record<string, z.ZodType<string>>>;
+  readonly params?: Readonly<Record<string, PathParam>>;
   readonly body?: {
     readonly schema: z.ZodType;
     readonly examples: Readonly<Record<string, Example>>;
@@ -94,7 +101,13 @@ export const getTaskResult = {
     "https://docs.mingyanai.com/en/api-reference/image/gpt-image2/gpt-image2-query",
   ],
   auth: "bearer",
-  params: { id: TaskId },
+  params: {
+    id: {
+      schema: TaskId,
+      description: "The task's id, as the create answered it: `image_` followed by a UUID.",
+      example: seedFixtures.createResponse.id,
+    },
+  },
   success: {
     status: 200,
     description: "The task as it is now.",

@@ -6,6 +6,7 @@
  * the contract suite can fail on these rules and only report drift on the others.
  */
 import { z } from "zod";
+import { HttpUrl } from "./http-url.js";
 
 /** Named schemas that become `components.schemas` of the OpenAPI document, by id. */
 export const components = z.registry<{ id: string }>();
@@ -119,7 +120,7 @@ const UnixSeconds = z
   .lt(100_000_000_000, { error: "must be Unix seconds, not milliseconds" })
   .describe("Unix time in seconds.");
 
-const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" });
+components.add(HttpUrl, { id: "HttpUrl" });
 
 /** The resolutions a model goes up to. */
 export function resolutionsFor(model: Model): Resolution[] {
@@ -186,6 +187,10 @@ export type CreateImageRequest = z.output<typeof CreateImageRequest>;
 
 export const PendingStatus = z.enum(["queued", "processing"]);
 
+// Why the responses are open (`additionalProperties`) rather than closed, said in each of them.
+const OPEN_RESPONSE =
+  "Open (`additionalProperties`): production may add fields the docs do not list (open-source clients read an `amount`), so a client must ignore fields it does not know.";
+
 export const CreateImageResponse = z
   .looseObject({
     id: TaskId,
@@ -195,7 +200,7 @@ export const CreateImageResponse = z
     status: PendingStatus,
     error: z.null(),
   })
-  .describe("The task just created; poll GET /v1/result/{id} for its outcome.")
+  .describe(`The task just created; poll GET /v1/result/{id} for its outcome. ${OPEN_RESPONSE}`)
   .register(components, { id: "CreateImageResponse" });
 export type CreateImageResponse = z.infer<typeof CreateImageResponse>;
 
@@ -213,6 +218,7 @@ export const PendingResult = z
     image_url: z.null().optional(),
     error: z.null().optional(),
   })
+  .describe(`A task still queued or processing. ${OPEN_RESPONSE}`)
   .register(components, { id: "PendingResult" });
 
 export const CompletedResult = z
@@ -222,6 +228,7 @@ export const CompletedResult = z
     image_url: HttpUrl.describe("The image; valid for 24 hours after completion."),
     error: z.null().optional(),
   })
+  .describe(`A completed task, with its image. ${OPEN_RESPONSE}`)
   .register(components, { id: "CompletedResult" });
 export type CompletedResult = z.infer<typeof CompletedResult>;
 
@@ -232,6 +239,7 @@ export const FailedResult = z
     error: z.string().describe("Why the task failed, moderation included."),
     image_url: z.null().optional(),
   })
+  .describe(`A failed task, with the reason. ${OPEN_RESPONSE}`)
   .register(components, { id: "FailedResult" });
 export type FailedResult = z.infer<typeof FailedResult>;
 

@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
 import { readServeOptions, SERVE_USAGE, UsageError } from "./serve-flags.js";
 import { isLoopback, start } from "./start.js";
 
@@ -39,6 +40,13 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
 
 /** Runs the contract suite shipped in this package, exactly as `npm run contract` runs it. */
 async function contractCommand(argv: readonly string[]): Promise<number> {
+  const missing = argv.some((arg) => arg === "--help" || arg === "-h")
+    ? []
+    : missingPeers(["vitest", "supertest"]);
+  if (missing.length > 0) {
+    console.error(`image2-kit: ${missingPeersMessage("image2-kit contract", missing)}`);
+    return 1;
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(`Usage: image2-kit contract [vitest flags]
 

@@ -2,12 +2,19 @@
  * `image2-kit/testing`: vitest helpers for a downstream suite. One in-process fake per test file,
  * reset after each test, on a manual clock the test moves instead of sleeping.
  */
-import { afterEach, beforeAll } from "vitest";
 import { PRODUCTION_BASE_URL } from "../contract/routes.js";
 import type { FakeController } from "./core/fake-controller.js";
 import type { FakeOptionsInput } from "./core/options.js";
 import type { GradeOptions, PollingGrade } from "./core/polling-grader.js";
 import { createFakeFetch, type FakeFetch } from "./fake-fetch.js";
+import { isMissingPackage, missingPeersMessage } from "./peer-dependencies.js";
+
+// vitest is an optional peer: the project's own copy, and a clear error naming the fix without it.
+const { afterEach, beforeAll } = await import("vitest").catch((error: unknown) => {
+  throw isMissingPackage(error, "vitest")
+    ? new Error(missingPeersMessage("image2-kit/testing", ["vitest"]))
+    : error;
+});
 
 export interface FakeHandle {
   /** A fetch served by the fake; pass it to the client under test. */

@@ -4,16 +4,14 @@
  */
 import { z } from "zod";
 import { isFlagOn } from "../env-flag.js";
+import { HttpUrl } from "../http-url.js";
 
 const flag = z.string().optional().transform(isFlagOn);
 const wholeMs = (fallback: number) =>
   z.coerce.number({ error: "must be a number of ms" }).int().min(1).default(fallback);
 
 const ContractEnv = z.object({
-  CONTRACT_BASE_URL: z
-    .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
-    .transform((url) => url.replace(/\/+$/, ""))
-    .optional(),
+  CONTRACT_BASE_URL: HttpUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
   CONTRACT_API_KEY: z.string().min(1).optional(),
   CONTRACT_MAX_TASKS: z.coerce.number({ error: "must be a whole number" }).int().min(0).optional(),
   CONTRACT_POLL_MS: wholeMs(3000),

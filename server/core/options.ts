@@ -3,6 +3,7 @@
  * environment variables, so a value is checked the same way wherever it comes from.
  */
 import { z } from "zod";
+import { HttpUrl } from "../../contract/http-url.js";
 import type { Clock } from "./clock.js";
 
 export const Profile = z.enum(["realistic", "fast", "instant"]);
@@ -50,7 +51,7 @@ export const FakeOptions = z.object({
   /** Accepted bearer keys; empty accepts any non-empty key. */
   apiKeys: z.array(z.string().min(1, { error: "an API key must not be empty" })).default([]),
   /** Origin of every `image_url`; by default the origin the request came to. */
-  publicUrl: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
+  publicUrl: HttpUrl.optional(),
   /** Serves the control API under /__fake. */
   control: z.boolean().default(true),
   /** `system`, `manual` (moves only when advanced), or a clock of your own. */

@@ -5,20 +5,21 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { outputSizeOf } from "../../contract/output-size.js";
-import { type RouteDefinition, routes } from "../../contract/routes.js";
+import { type PathParam, type RouteDefinition, routes } from "../../contract/routes.js";
 import type { FakeState } from "../core/fake-state.js";
 import { hash32 } from "../core/random.js";
 import { createdBody, resultBody, type Task } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
 import { ApiError, describeIssues, issuesOf, SelfCheckError } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
+import { publicOrigin } from "./public-origin.js";
 import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
 
 type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } }
   ? z.output<S>
   : undefined;
-type ParamsOf<R> = R extends { params: infer P extends Record<string, z.ZodType> }
-  ? { [K in keyof P]: z.output<P[K]> }
+type ParamsOf<R> = R extends { params: infer P extends Record<string, PathParam> }
+  ? { [K in keyof P]: z.output<P[K]["schema"]> }
   : Record<string, never>;
 type SuccessOf<R> = R extends { success: { schema: infer S extends z.ZodType } }
   ? z.input<S>
@@ -31,22 +32,6 @@ interface HandlerInput<R> {
   readonly params: ParamsOf<R>;
 }
 type Handler<R> = (input: HandlerInput<R>) => SuccessOf<R>;
-
-const origins = new Map<string, string>();
-
-/** The origin image URLs point at: `--public-url`, else the one the request came to. */
-function originOf(c: Context<FakeEnv>, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, "");
-  // Every poll asks; parse each Host once (a fake sees a handful), not a URL per request.
-  const host = c.req.header("host");
-  if (host === undefined) return new URL(c.req.url).origin;
-  let origin = origins.get(host);
-  if (origin === undefined) {
-    origin = new URL(c.req.url).origin;
-    if (origins.size < 100) origins.set(host, origin);
-  }
-  return origin;
-}
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
   const ownTask = (id: string, keyId: string): Task => {
@@ -89,7 +74,7 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
     getTaskResult({ c, keyId, params }) {
       c.set("taskId", params.id);
       const task = ownTask(params.id, keyId);
-      const imageUrl = originOf(c, state.options.publicUrl) + imagePath(task.id);
+      const imageUrl = publicOrigin(c, state.options.publicUrl) + imagePath(task.id);
       const body = resultBody(task, state.clock.now(), imageUrl);
       c.set("taskStatus", body.status);
       return body;
@@ -98,7 +83,9 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
 }
 
 function paramsParser(route: RouteDefinition) {
-  const schema = z.object(route.params ?? {});
+  const schema = z.object(
+    Object.fromEntries(Object.entries(route.params ?? {}).map(([name, p]) => [name, p.schema])),
+  );
   return (raw: Record<string, string>): Record<string, string> => {
     const parsed = schema.safeParse(raw);
     // A malformed id names no task: the same answer as an unknown one.

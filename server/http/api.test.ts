@@ -61,7 +61,11 @@ describe("create", () => {
         code: "invalid_value",
         message: expect.stringContaining('"low"|"medium"|"high"'),
       },
-      { path: "image_urls.0", code: "invalid_format", message: "must be an absolute http(s) URL" },
+      {
+        path: "image_urls.0",
+        code: "invalid_format",
+        message: expect.stringMatching(/^must be an absolute http:\/\/ or https:\/\/ URL/),
+      },
     ]);
   });
 
@@ -83,13 +87,19 @@ describe("request-level errors", () => {
         ? req
         : req.set("Authorization", authorization));
       expect(res.status, String(authorization)).toBe(statusOf("unauthorized"));
+      expect(res.headers["www-authenticate"]).toBe("Bearer");
       expect(AssumedEnvelopeError.parse(res.body).msg).toMatch(/Authorization|Bearer/);
     }
   });
 
-  it("rejects a key it was not told to accept", async () => {
+  it("rejects a key it was not told to accept, asking for a bearer key", async () => {
     const only = fakeWithAgent({ apiKeys: ["sk-right"] });
-    expect((await only.create()).status).toBe(statusOf("unauthorized"));
+    const wrong = await only.create();
+    expect(wrong.status).toBe(statusOf("unauthorized"));
+    expect(wrong.headers["www-authenticate"]).toBe("Bearer");
+    expect(
+      (await only.result("image_fd35ee52-2a98-44a6-b930-29a88ce9b8fd")).headers["www-authenticate"],
+    ).toBe("Bearer");
     expect((await only.create(undefined, { Authorization: "Bearer sk-right" })).status).toBe(200);
   });
 

@@ -15,6 +15,7 @@ import type { FakeEnv } from "./fake-env.js";
 import { injectFaults } from "./fault-middleware.js";
 import { serveImages } from "./image-route.js";
 import { journalRequests } from "./journal-middleware.js";
+import { serveOpenApi } from "./openapi-document.js";
 import { servePages } from "./pages.js";
 
 export type FakeApp = Hono<FakeEnv> & { readonly fake: FakeController };
@@ -37,6 +38,7 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   app.route(BASE_PATH, api);
   app.route("/", api);
   serveImages(app, state);
+  serveOpenApi(app, state.options.publicUrl);
   servePages(app);
   app.notFound(answerUnknownRoute);
   app.onError(answerErrors);

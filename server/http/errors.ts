@@ -4,15 +4,11 @@
  */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { assumedError } from "../../contract/assumed-errors.js";
-import type { ErrorKind } from "../../contract/assumed-schemas.js";
+import { assumedError, assumedErrorHeaders } from "../../contract/assumed-errors.js";
+import type { ErrorIssue, ErrorKind } from "../../contract/assumed-schemas.js";
 
 /** One problem with a request: where, what kind, and what is wrong or allowed. */
-export interface Issue {
-  readonly path: string;
-  readonly code: string;
-  readonly message: string;
-}
+export type Issue = Readonly<ErrorIssue>;
 
 export class ApiError extends Error {
   constructor(
@@ -51,7 +47,10 @@ export function errorResponse(
 ): Response {
   const { status, body } = assumedError(error.kind, { message: error.message, ...request });
   const withIssues = error.issues.length > 0 ? { ...body, issues: error.issues } : body;
-  return Response.json(withIssues, { status, headers: error.headers });
+  return Response.json(withIssues, {
+    status,
+    headers: { ...assumedErrorHeaders(error.kind), ...error.headers },
+  });
 }
 
 /** ASSUMED: the provider's Spring-style 404 for a route it does not have. */

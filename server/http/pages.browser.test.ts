@@ -5,7 +5,9 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedFixtures } from "../../contract/fixtures.js";
 import { minimalRequest } from "../../contract/request-cases.js";
+import { BASE_PATH, PRODUCTION_BASE_URL } from "../../contract/routes.js";
 import { type RunningFake, start } from "../start.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -69,6 +71,42 @@ describe.skipIf(!hasChromium)(
       expect(requested.filter((url) => !url.startsWith(fake.url))).toEqual([]);
       await page.close();
     });
+
+    it("selects the fake, not production, for Try it out, and its requests reach the fake", async () => {
+      const { page, requested } = await openPage("/docs");
+      const servers = page.locator(".servers select");
+      await servers.waitFor();
+      expect(await servers.inputValue()).toBe(`${fake.url}${BASE_PATH}`);
+      expect(await servers.locator("option").allInnerTexts()).toEqual([
+        expect.stringContaining(`${fake.url}${BASE_PATH}`),
+        expect.stringMatching(new RegExp(`^${PRODUCTION_BASE_URL}.*billed`, "i")),
+      ]);
+      await page
+        .getByRole("button", { name: /Authorize/ })
+        .first()
+        .click();
+      await page.locator(".modal-ux input").fill("sk-docs-page");
+      await page.locator(".modal-ux button.authorize").click();
+      await page.locator(".modal-ux button.btn-done").click();
+      const create = page.locator("#operations-default-createImageTask");
+      await create.locator(".opblock-summary").click();
+      await create.getByRole("button", { name: "Try it out" }).click();
+      await create.getByRole("button", { name: "Execute" }).click();
+      const status = create.locator(".live-responses-table tbody .response-col_status");
+      await status.waitFor();
+      expect((await status.textContent())?.trim()).toBe("200");
+      expect(requested).toContain(`${fake.url}${BASE_PATH}/v1/image2/images`);
+      expect(requested.filter((url) => !url.startsWith(fake.url))).toEqual([]);
+      // The id parameter comes filled with its documented example.
+      const poll = page.locator("#operations-default-getTaskResult");
+      await poll.locator(".opblock-summary").click();
+      await poll.getByRole("button", { name: "Try it out" }).click();
+      expect(await poll.locator("input[placeholder='id']").inputValue()).toBe(
+        seedFixtures.createResponse.id,
+      );
+      await page.close();
+      // Swagger UI is heavy: a dozen seconds on two busy cores.
+    }, 90_000);
 
     it("lists tasks with their status and thumbnail, and the request journal, at /__fake/ui", async () => {
       const completed = await create({

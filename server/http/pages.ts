@@ -1,6 +1,7 @@
 /**
- * Pages for people: `/docs`, the API reference rendered from openapi.yaml by Swagger UI, its assets
- * served from the swagger-ui-dist package (no CDN: CI machines are often offline); and
+ * Pages for people: `/docs`, the API reference rendered by Swagger UI from the document the fake
+ * serves at /openapi.json (its own URL first, so "Try it out" reaches the fake), the assets served
+ * from the swagger-ui-dist package (no CDN: CI machines are often offline); and
  * `/__fake/ui`, an inspector of tasks and requests that refreshes by itself.
  */
 import { readFile } from "node:fs/promises";
@@ -8,13 +9,9 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Hono } from "hono";
 import type { FakeEnv } from "./fake-env.js";
+import { OPENAPI_PATHS } from "./openapi-document.js";
 
 const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-// From dist/server/http/ (or server/http/ under tsx) to the package root, where openapi.yaml ships.
-const OPENAPI_CANDIDATES = [
-  new URL("../../../openapi.yaml", import.meta.url),
-  new URL("../../openapi.yaml", import.meta.url),
-];
 
 const ASSETS: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
@@ -30,14 +27,6 @@ async function cached(key: string, load: () => Promise<string>): Promise<string>
   return text;
 }
 
-async function openapiYaml(): Promise<string> {
-  for (const candidate of OPENAPI_CANDIDATES) {
-    const text = await readFile(candidate, "utf8").catch(() => undefined);
-    if (text !== undefined) return text;
-  }
-  throw new Error("openapi.yaml is missing from the package");
-}
-
 const DOCS_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -49,7 +38,7 @@ const DOCS_HTML = `<!doctype html>
 <div id="docs"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script>
-window.ui = SwaggerUIBundle({ url: "/docs/openapi.yaml", dom_id: "#docs", deepLinking: true });
+window.ui = SwaggerUIBundle({ url: "${OPENAPI_PATHS.json}", dom_id: "#docs", deepLinking: true });
 </script>
 </body>
 </html>`;
@@ -128,11 +117,6 @@ setInterval(refresh, 2000);
 /** `/docs` and its assets. */
 export function servePages(app: Hono<FakeEnv>): void {
   app.get("/docs", (c) => c.html(DOCS_HTML));
-  app.get("/docs/openapi.yaml", async (c) =>
-    c.body(await cached("openapi.yaml", openapiYaml), 200, {
-      "Content-Type": "application/yaml; charset=utf-8",
-    }),
-  );
   app.get("/docs/assets/:file", async (c) => {
     const file = c.req.param("file");
     const type = ASSETS[file];

@@ -1,0 +1,41 @@
+/**
+ * The one rule for an absolute http(s) URL: reference images, `image_url`, the fake's public URL
+ * and the contract suite's target. One regular expression, so zod, the OpenAPI document (which
+ * carries it as `pattern`) and every tool that validates against the document agree.
+ */
+import { z } from "zod";
+
+// RFC 3986, restricted to the http(s) schemes and a non-empty host. Every character outside the
+// URI set (a space, quotes, angle brackets, non-ASCII) must arrive percent-encoded, as `format:
+// uri` requires. No alternatives share a first character, so matching stays linear in the length.
+const pct = "%[0-9A-Fa-f]{2}";
+const unreserved = "A-Za-z0-9\\-._~";
+const subDelims = "!$&'()*+,;=";
+const pchar = `(?:[${unreserved}${subDelims}:@]|${pct})`;
+const userinfo = `(?:(?:[${unreserved}${subDelims}:]|${pct})*@)?`;
+const host = `(?:\\[[0-9A-Fa-f:.]+\\]|(?:[${unreserved}${subDelims}]|${pct})+)`;
+const port = "(?::[0-9]*)?";
+const path = `(?:/${pchar}*)*`;
+const query = `(?:\\?(?:${pchar}|[/?])*)?`;
+const fragment = `(?:#(?:${pchar}|[/?])*)?`;
+
+/** An absolute http(s) URL written in URI characters only (RFC 3986). */
+export const HTTP_URL_PATTERN = new RegExp(
+  `^[Hh][Tt][Tt][Pp][Ss]?://${userinfo}${host}${port}${path}${query}${fragment}$`,
+);
+
+/**
+ * An absolute http(s) URL; anything outside the URI character set must be percent-encoded.
+ *
+ * @example HttpUrl.safeParse("https://example.com/cat%20photo.png").success // true
+ */
+export const HttpUrl = z
+  .string({ error: "must be a string holding an absolute http(s) URL" })
+  .regex(HTTP_URL_PATTERN, {
+    error:
+      "must be an absolute http:// or https:// URL in URI characters only (percent-encode spaces and other characters, RFC 3986)",
+  })
+  .meta({ format: "uri" })
+  .describe(
+    "An absolute http(s) URL; spaces and other characters outside RFC 3986 percent-encoded.",
+  );
