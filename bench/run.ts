@@ -110,7 +110,7 @@ async function throughput() {
           round % 2 === 0 ? (["fake", "baseline"] as const) : (["baseline", "fake"] as const);
         for (const who of order) {
           const server = who === "fake" ? fake : baseline;
-          // A fresh task each time: the create rounds push older ones past the task cap.
+          // A fresh task each time: the create rounds push older ones past the baseline's task cap.
           const pollId = scenario === "poll" ? await createTask(server.url) : "";
           entry[who].push(await load(server.url, scenario, connections, pollId));
         }

@@ -1,26 +1,42 @@
 /**
- * `npm run soak -- --seconds N`: a bounded load on the fake (loopback only) that creates and polls
- * tasks for N seconds, printing errors and RSS each second. Once the task cap is reached RSS must
- * stay flat: the run exits 1 when it grows by more than a fifth after that, or on any error.
+ * `npm run soak -- [--seconds N | --creates N] [--replicas N]`: a bounded load on the fake (loopback
+ * only), run as `npm start` runs it. Every connection creates tasks and, every tenth request, polls
+ * the first task of the run, which must stay answered however many tasks follow. With `--replicas`,
+ * that many fakes share one seed behind a round-robin balancer in this process, so creates and
+ * polls land on different replicas. Prints creates, polls answered, errors and each replica's RSS
+ * every second; exits 1 on any error, an unanswered first task, or RSS growing by more than a
+ * fifth once the inspector's ring of recent tasks is full.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Agent, createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { runProcess } from "../scripts/process.js";
+import { type RunningProcess, runProcess } from "../scripts/process.js";
 import { median } from "./stats.js";
 
-const USAGE = `Usage: npm run soak -- [--seconds N] [--max-tasks N] [--connections N]
+const USAGE = `Usage: npm run soak -- [--seconds N | --creates N] [--replicas N] [--connections N] [--pipelining N] [--max-tasks N]
 
   --seconds N       how long the load lasts (default 60, at most 3600)
-  --max-tasks N     the fake's task cap (default 10000, the fake's default)
-  --connections N   concurrent connections (default 20, at most 500)`;
+  --creates N       stop after N creates instead (at most 100000000)
+  --replicas N      fakes sharing one seed behind a round-robin balancer (default 1, at most 8)
+  --connections N   concurrent connections (default 20, at most 500)
+  --pipelining N    requests in flight on each connection (default 1, at most 16)
+  --max-tasks N     the fakes' --max-tasks, the recent tasks the inspector lists (default 10000)`;
+
+const CREATES_PER_POLL = 9;
+const TARGET_RSS_MB = 150;
 
 function options() {
   const { values } = parseArgs({
     options: {
-      seconds: { type: "string", default: "60" },
-      "max-tasks": { type: "string", default: "10000" },
+      seconds: { type: "string" },
+      creates: { type: "string" },
+      replicas: { type: "string", default: "1" },
       connections: { type: "string", default: "20" },
+      pipelining: { type: "string", default: "1" },
+      "max-tasks": { type: "string", default: "10000" },
       help: { type: "boolean" },
     },
   });
@@ -36,116 +52,187 @@ function options() {
     }
     return value;
   };
+  if (values.seconds !== undefined && values.creates !== undefined) {
+    console.error(`give --seconds or --creates, not both\n\n${USAGE}`);
+    process.exit(2);
+  }
   return {
-    seconds: number("seconds", values.seconds, 3600),
-    maxTasks: number("max-tasks", values["max-tasks"], 10_000_000),
+    seconds: number("seconds", values.seconds ?? "60", 3600),
+    creates: values.creates === undefined ? undefined : number("creates", values.creates, 1e8),
+    replicas: number("replicas", values.replicas, 8),
     connections: number("connections", values.connections, 500),
+    pipelining: number("pipelining", values.pipelining, 16),
+    maxTasks: number("max-tasks", values["max-tasks"], 10_000_000),
   };
 }
 
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
+/** A round-robin balancer over the replicas, one request at a time, as any load balancer may. */
+async function balancer(upstreams: readonly URL[]): Promise<{ url: string; close(): void }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  let next = 0;
+  const server = createServer((req, res) => {
+    const upstream = upstreams[next++ % upstreams.length] as URL;
+    const forward = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on("error", () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      server.close();
+      server.closeAllConnections();
+      agent.destroy();
+    },
+  };
+}
+
 async function main(): Promise<number> {
-  const { seconds, maxTasks, connections } = options();
-  const fake = runProcess(
-    process.execPath,
-    [
-      "dist/server/cli.js",
-      "serve",
-      "--port",
-      "0",
-      "--profile",
-      "fast",
-      "--max-tasks",
-      String(maxTasks),
-    ],
-    { stderr: "inherit" },
+  const { seconds, creates, replicas, connections, pipelining, maxTasks } = options();
+  // One seed for every replica, so each answers the others' ids.
+  const seed = randomUUID();
+  const fakes: RunningProcess[] = Array.from({ length: replicas }, () =>
+    runProcess(
+      process.execPath,
+      [
+        // As `npm start` runs it.
+        "--max-semi-space-size=4",
+        "dist/server/cli.js",
+        "serve",
+        "--port",
+        "0",
+        "--profile",
+        "fast",
+        "--seed",
+        seed,
+        "--max-tasks",
+        String(maxTasks),
+      ],
+      { stderr: "inherit" },
+    ),
   );
-  const url = await fake.listening;
-  const pid = fake.child.pid ?? 0;
+  const urls = await Promise.all(fakes.map((fake) => fake.listening));
+  const front = replicas > 1 ? await balancer(urls.map((url) => new URL(url))) : undefined;
+  const url = front?.url ?? (urls[0] as string);
   const headers = { authorization: "Bearer sk-soak", "content-type": "application/json" };
+  const body = JSON.stringify({ model: "gpt-image-2", prompt: "soak", size: "1024x1024" });
+  const first = (await (
+    await fetch(`${url}/v1/image2/images`, { method: "POST", headers, body })
+  ).json()) as { id: string };
+
+  const counts = { creates: 1, polls: 0, errors: 0 };
+  const create = {
+    method: "POST" as const,
+    path: "/v1/image2/images",
+    headers,
+    body,
+    onResponse: (status: number) => {
+      if (status === 200) counts.creates += 1;
+      else counts.errors += 1;
+    },
+  };
+  const poll = {
+    method: "GET" as const,
+    path: `/v1/result/${first.id}`,
+    headers,
+    onResponse: (status: number) => {
+      if (status === 200) counts.polls += 1;
+      else counts.errors += 1;
+    },
+  };
+  const requests = [...Array<typeof create>(CREATES_PER_POLL).fill(create), poll];
   let finish: (result: autocannon.Result) => void = () => undefined;
   const finished = new Promise<autocannon.Result>((resolve) => {
     finish = resolve;
   });
-  const run = autocannon(
+  autocannon(
     {
       url,
       connections,
-      duration: seconds,
-      requests: [
-        {
-          method: "POST",
-          path: "/v1/image2/images",
-          headers,
-          body: JSON.stringify({ model: "gpt-image-2", prompt: "soak", size: "1024x1024" }),
-          onResponse: (status, body, context) => {
-            if (status === 200)
-              (context as { id?: string }).id = (JSON.parse(body) as { id: string }).id;
-          },
-        },
-        {
-          method: "GET",
-          headers,
-          setupRequest: (request, context) => ({
-            ...request,
-            path: `/v1/result/${String((context as { id?: string }).id)}`,
-          }),
-        },
-      ],
+      pipelining,
+      requests,
+      ...(creates === undefined
+        ? { duration: seconds }
+        : { amount: Math.ceil(creates / CREATES_PER_POLL) * requests.length }),
     },
     (error, result) => {
       if (error) throw error;
       finish(result);
     },
   );
-  const samples: { second: number; rss: number; tasks: number; errors: number }[] = [];
-  let errors = 0;
-  run.on("response", (_client: unknown, status: number) => {
-    if (status >= 400) errors += 1;
-  });
-  console.log("second | requests | errors | tasks | RSS MB");
-  let requests = 0;
-  (run as unknown as import("node:events").EventEmitter).on(
-    "tick",
-    (counter: { counter: number }) => {
-      requests += counter.counter;
-    },
+
+  const pids = fakes.map((fake) => fake.child.pid ?? 0);
+  const samples: { rss: number[]; listed: number }[] = [];
+  console.log(
+    `${replicas} replica(s), seed ${seed}, ${connections} connections; the first task is ${first.id}\n`,
+  );
+  console.log(
+    `second | creates | polls answered | errors | RSS MB (${replicas > 1 ? "each replica" : "fake"})`,
   );
   const timer = setInterval(async () => {
-    const health = (await (await fetch(`${url}/__fake/health`)).json()) as { tasks: number };
-    const sample = { second: samples.length + 1, rss: rssMb(pid), tasks: health.tasks, errors };
+    const health = (await (await fetch(`${urls[0]}/__fake/health`)).json()) as { tasks: number };
+    const sample = { rss: pids.map(rssMb), listed: health.tasks };
     samples.push(sample);
     console.log(
-      `${sample.second} | ${requests} | ${errors} | ${sample.tasks} | ${sample.rss.toFixed(1)}`,
+      `${samples.length} | ${counts.creates} | ${counts.polls} | ${counts.errors} | ${sample.rss.map((mb) => mb.toFixed(1)).join(" / ")}`,
     );
   }, 1000);
   const result = await finished;
   clearInterval(timer);
-  await fake.stop();
+  front?.close();
 
-  const cappedAt = samples.findIndex((sample) => sample.tasks >= maxTasks);
-  const afterCap = cappedAt < 0 ? [] : samples.slice(cappedAt).map((sample) => sample.rss);
-  const failures = result.errors + result.timeouts + result.non2xx;
-  console.log(
-    `\n${result.requests.total} requests, ${failures} errors (${result.non2xx} non-2xx, ${result.timeouts} timeouts).`,
-  );
-  if (afterCap.length < 4) {
-    console.log(
-      `The task cap (${maxTasks}) was reached too late to judge RSS: run longer, or lower --max-tasks.`,
-    );
-    return failures > 0 ? 1 : 0;
+  // The first task, asked of every replica directly: answered, completed, and its image served.
+  const answers: string[] = [];
+  for (const replica of urls) {
+    const res = await fetch(`${replica}/v1/result/${first.id}`, { headers });
+    const task = (await res.json()) as { status?: string; image_url?: string };
+    const image = task.image_url ? (await fetch(task.image_url)).status : 0;
+    answers.push(`${res.status} ${task.status ?? "—"}, image ${image || "—"}`);
   }
-  // Garbage collection makes RSS a sawtooth: compare the medians of the two halves after the cap.
-  const half = Math.floor(afterCap.length / 2);
-  const early = median(afterCap.slice(0, half));
-  const late = median(afterCap.slice(half));
+  await Promise.all(fakes.map((fake) => fake.stop()));
+
+  const finalRss = samples.at(-1)?.rss ?? [];
+  const failures = counts.errors + result.errors + result.timeouts;
+  console.log(
+    `\n${counts.creates} creates and ${counts.polls} polls of the first task answered in ${samples.length} s, ${failures} errors (${result.non2xx} non-2xx, ${result.timeouts} timeouts).`,
+  );
+  console.log(`The first task, asked of each replica at the end: ${answers.join("; ")}.`);
+  console.log(
+    `RSS at the end: ${finalRss.map((mb) => `${mb.toFixed(1)} MB`).join(" / ")} (target ≤ ${TARGET_RSS_MB} MB: ${finalRss.every((mb) => mb <= TARGET_RSS_MB) ? "met" : "**missed**"}).`,
+  );
+  const firstAnswered = answers.every((answer) => answer.startsWith("200 completed, image 200"));
+  const full = samples.findIndex((sample) => sample.listed >= maxTasks);
+  if (full < 0 || samples.length - full < 4) {
+    console.log(`The ring of ${maxTasks} recent tasks filled too late to judge RSS: run longer.`);
+    return failures > 0 || !firstAnswered ? 1 : 0;
+  }
+  // Garbage collection makes RSS a sawtooth: compare the medians of the two halves once full.
+  const afterFull = samples.slice(full).map((sample) => Math.max(...sample.rss));
+  const half = Math.floor(afterFull.length / 2);
+  const early = median(afterFull.slice(0, half));
+  const late = median(afterFull.slice(half));
   const growth = (late - early) / early;
   console.log(
-    `RSS after the cap was reached (second ${cappedAt + 1}): median ${early.toFixed(1)} MB, then ${late.toFixed(1)} MB (${(growth * 100).toFixed(1)}%).`,
+    `RSS once the ring was full (second ${full + 1}): median ${early.toFixed(1)} MB, then ${late.toFixed(1)} MB (${(growth * 100).toFixed(1)}%).`,
   );
-  return failures > 0 || growth > 0.2 ? 1 : 0;
+  return failures > 0 || !firstAnswered || growth > 0.2 ? 1 : 0;
 }
 
 process.exitCode = await main();

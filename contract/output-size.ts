@@ -1,5 +1,16 @@
 import { assumedPixelSizesFixture } from "./fixtures.js";
-import { type CreateImageRequest, type Resolution, SIZE_RESOLUTION } from "./schemas.js";
+import {
+  type CreateImageRequest,
+  type Ratio,
+  type Resolution,
+  SIZE_RESOLUTION,
+  type Size,
+} from "./schemas.js";
+
+/** What a request asks of its picture: a `size`, which wins, or a `ratio` at a resolution. */
+export type OutputRequest =
+  | { readonly size: Size }
+  | { readonly ratio: Ratio; readonly resolution: Resolution };
 
 export interface OutputSize {
   readonly resolution: Resolution;
@@ -13,14 +24,33 @@ const parsePixels = (size: string) => {
 };
 
 /**
- * The resolution and pixel size a request asks for: `size` wins over `resolution`/`ratio` (documented);
- * the pixels of a ratio at a resolution come from the assumed table.
+ * The output a request asks for: `size` wins over `resolution`/`ratio` (documented); a request
+ * without either takes the assumed default resolution.
+ *
+ * @example outputRequestOf({ model: "gpt-image-2", prompt: "x", ratio: "16:9", … }) // { ratio: "16:9", resolution: "1k" }
  */
-export function outputSizeOf(request: CreateImageRequest): OutputSize {
-  if (request.size) {
-    return { resolution: SIZE_RESOLUTION[request.size], pixels: parsePixels(request.size) };
-  }
-  const resolution = request.resolution ?? assumedPixelSizesFixture.default_resolution;
-  const size = assumedPixelSizesFixture.sizes[request.ratio][resolution];
-  return { resolution, pixels: size === null ? undefined : parsePixels(size) };
+export function outputRequestOf(request: CreateImageRequest): OutputRequest {
+  if (request.size) return { size: request.size };
+  return {
+    ratio: request.ratio,
+    resolution: request.resolution ?? assumedPixelSizesFixture.default_resolution,
+  };
 }
+
+/**
+ * The resolution and pixel size of an output; the pixels of a ratio at a resolution come from the
+ * assumed table.
+ *
+ * @example sizeOfOutput({ size: "2048x1152" }) // { resolution: "2k", pixels: { width: 2048, height: 1152 } }
+ */
+export function sizeOfOutput(output: OutputRequest): OutputSize {
+  if ("size" in output) {
+    return { resolution: SIZE_RESOLUTION[output.size], pixels: parsePixels(output.size) };
+  }
+  const size = assumedPixelSizesFixture.sizes[output.ratio][output.resolution];
+  return { resolution: output.resolution, pixels: size === null ? undefined : parsePixels(size) };
+}
+
+/** The resolution and pixel size a request asks for. */
+export const outputSizeOf = (request: CreateImageRequest): OutputSize =>
+  sizeOfOutput(outputRequestOf(request));

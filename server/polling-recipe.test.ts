@@ -111,7 +111,7 @@ describe("the polling recipe", () => {
 
   it("names each mistake of a naive client", async () => {
     const outcomes = await runThroughFaults(api, naiveClient(api));
-    expect(outcomes).toEqual(["rate limited", expect.stringMatching(/\/images\/image_.+\.png$/)]);
+    expect(outcomes).toEqual(["rate limited", expect.stringMatching(/\/images\/[^/]+\.png$/)]);
     expect(() => expectPolitePolling(api)).toThrow(
       /resent a create[\s\S]*stopped polling task[\s\S]*after a 429[\s\S]*polled task .* 10 ms after its create/,
     );
@@ -131,7 +131,7 @@ describe("the polling recipe", () => {
     const outcomes = await runThroughFaults(api, politeClient(api));
     expect(outcomes).toEqual([
       "create answered 503: not resent, it may have made a task",
-      expect.stringMatching(/\/images\/image_.+\.png$/),
+      expect.stringMatching(/\/images\/[^/]+\.png$/),
     ]);
     const [grade] = expectPolitePolling(api);
     expect(grade).toMatchObject({

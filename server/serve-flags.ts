@@ -76,7 +76,7 @@ export const FLAGS: readonly Flag[] = [
     option: "seed",
     kind: "string",
     value: "TEXT",
-    help: "makes ids, outcomes and pictures reproducible (default random)",
+    help: "seals task ids and draws outcomes and pictures; replicas answer each other's ids only when started with the same seed (default: random, per process)",
   },
   {
     name: "api-key",
@@ -116,7 +116,7 @@ export const FLAGS: readonly Flag[] = [
     option: "maxTasks",
     kind: "string",
     value: "N",
-    help: "tasks kept before the oldest is forgotten (default 10000)",
+    help: "recent tasks listed at /__fake/tasks, and at most that many tasks changed by PATCH at once; every task id answers whatever this is (default 10000)",
   },
   {
     name: "journal-size",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { ImageCache } from "../images/image-cache.js";
 import { type Clock, createManualClock, systemClock } from "./clock.js";
 import { FaultSet } from "./faults.js";
@@ -5,8 +6,8 @@ import { Journal } from "./journal.js";
 import type { FakeOptions } from "./options.js";
 import { createRandom } from "./random.js";
 import { RateLimiter } from "./rate-limit.js";
+import { TaskBook } from "./task-book.js";
 import { TaskPlanner } from "./task-planner.js";
-import { TaskStore } from "./tasks.js";
 
 const IMAGE_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -14,16 +15,18 @@ const IMAGE_CACHE_BYTES = 64 * 1024 * 1024;
 export interface FakeState {
   readonly options: FakeOptions;
   readonly clock: Clock;
-  readonly tasks: TaskStore;
+  readonly tasks: TaskBook;
   readonly planner: TaskPlanner;
   readonly journal: Journal;
   readonly faults: FaultSet;
   readonly limiter: RateLimiter | undefined;
   readonly images: ImageCache;
-  /** The seed behind ids and pictures; random when none was given. */
+  /** The seed that seals task ids and draws outcomes and pictures; random when none was given. */
   readonly seed: string;
-  nextTaskId(): string;
-  /** Forgets tasks, plans, faults, the journal and rate-limit windows; the clock keeps its time. */
+  /**
+   * Forgets the recent tasks listed, plans, faults, the journal and rate-limit windows; the clock
+   * keeps its time, and every task id still answers as before.
+   */
   reset(): void;
 }
 
@@ -34,22 +37,20 @@ export function createFakeState(options: FakeOptions): FakeState {
       : options.clock === "system"
         ? systemClock
         : options.clock;
-  const seed = options.seed ?? createRandom().uuid();
-  // One stream per concern, so injecting a fault does not change the ids or outcomes that follow.
-  const ids = createRandom(`${seed}:ids`);
+  const seed = options.seed ?? randomUUID();
   const state: FakeState = {
     options,
     clock,
     seed,
-    tasks: new TaskStore(options.maxTasks),
+    tasks: new TaskBook(seed, options.maxTasks),
+    // One stream per concern, so injecting a fault does not change the outcomes that follow.
     planner: new TaskPlanner(options, createRandom(`${seed}:outcomes`)),
     journal: new Journal(options.journalSize),
     faults: new FaultSet(createRandom(`${seed}:faults`)),
     limiter: options.rateLimit && new RateLimiter(options.rateLimit, clock),
     images: new ImageCache(IMAGE_CACHE_BYTES),
-    nextTaskId: () => `image_${ids.uuid()}`,
     reset() {
-      state.tasks.clear();
+      state.tasks.clearRecent();
       state.planner.reset();
       state.journal.clear();
       state.faults.clear();

@@ -69,6 +69,30 @@ describe("the task lifecycle on a manual clock", () => {
   });
 });
 
+describe("a task among many", () => {
+  it("answers with the right status long after --max-tasks newer tasks, until a day after it ended", async () => {
+    const { fake, create, result, agent } = fakeWithAgent({
+      maxTasks: 5,
+      queuedMs: 1000,
+      processingMs: 4000,
+    });
+    const { id } = (await create()).body;
+    for (let i = 0; i < 50; i += 1) await create();
+    const statusAfter = async (ms: number) => {
+      fake.advance(ms);
+      return TaskResult.parse((await result(id)).body);
+    };
+    expect((await statusAfter(999)).status).toBe("queued");
+    expect((await statusAfter(1)).status).toBe("processing");
+    const done = await statusAfter(4000);
+    if (done.status !== "completed") throw new Error(`expected completed, got ${done.status}`);
+    const imagePath = new URL(done.image_url).pathname;
+    expect((await agent.get(imagePath)).status).toBe(200);
+    expect((await statusAfter(24 * 3600 * 1000)).status).toBe("completed");
+    expect((await agent.get(imagePath)).status).toBe(404);
+  });
+});
+
 describe("outcomes", () => {
   const finish = async (
     setup: ReturnType<typeof fakeWithAgent>,
@@ -111,6 +135,20 @@ describe("outcomes", () => {
     ).body;
     setup.fake.advance(4999);
     expect((await setup.result(id)).body.status).toBe("processing");
+  });
+
+  it("rounds x-fake timings the way the task id holds them, from the create on", async () => {
+    const setup = fakeWithAgent({ profile: "fast" });
+    const created = await setup.create(undefined, {
+      "x-fake-queued-ms": "1234",
+      "x-fake-processing-ms": "100",
+    });
+    const { tasks } = (await setup.agent.get("/__fake/tasks")).body;
+    expect(tasks[0]).toMatchObject({ queuedMs: 1230, processingMs: 100 });
+    setup.fake.advance(1229);
+    expect((await setup.result(created.body.id)).body.status).toBe("queued");
+    setup.fake.advance(1);
+    expect((await setup.result(created.body.id)).body.status).toBe("processing");
   });
 
   it("rejects an x-fake header it cannot use, naming it", async () => {

@@ -46,7 +46,7 @@ export const FakeOptions = z.object({
     .min(0)
     .max(1, { error: "must be between 0 and 1" })
     .default(0),
-  /** Makes ids, outcomes and pictures reproducible. */
+  /** Seals task ids and draws outcomes and pictures: replicas with the same seed answer each other's ids. */
   seed: z.string().min(1).optional(),
   /** Accepted bearer keys; empty accepts any non-empty key. */
   apiKeys: z.array(z.string().min(1, { error: "an API key must not be empty" })).default([]),
@@ -58,7 +58,7 @@ export const FakeOptions = z.object({
   clock: z.union([z.enum(["system", "manual"]), z.custom<Clock>(isClock)]).default("system"),
   /** Answers 429 past this many API requests per key and window. */
   rateLimit: RateLimit.optional(),
-  /** The most tasks kept; the oldest is forgotten past it. */
+  /** How many recent tasks the control API lists, and the most tasks changed by PATCH kept at once. */
   maxTasks: z.coerce.number({ error: "must be a number" }).int().min(1).default(10_000),
   /** The most requests kept in the journal. */
   journalSize: z.coerce.number({ error: "must be a number" }).int().min(1).default(1_000),

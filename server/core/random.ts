@@ -1,10 +1,9 @@
-import { createHash, randomInt } from "node:crypto";
+import { createHash } from "node:crypto";
 
-/** A seeded source of randomness: the same seed gives the same ids, outcomes and pictures. */
+/** A seeded source of randomness: the same seed gives the same outcomes, faults and pictures. */
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
-  uuid(): string;
 }
 
 /** 32 bits from any string, so seeds and prompts can feed the generator. */
@@ -15,9 +14,9 @@ export function hash32(text: string): number {
 /**
  * sfc32: small, fast and good enough for test data; not for anything secret.
  *
- * @example createRandom("42").uuid() // the same UUID on every run
+ * @example createRandom("42").next() // the same number on every run
  */
-export function createRandom(seed: string = String(randomInt(2 ** 47))): Random {
+export function createRandom(seed: string): Random {
   let a = hash32(`${seed}:a`);
   let b = hash32(`${seed}:b`);
   let c = hash32(`${seed}:c`);
@@ -33,13 +32,5 @@ export function createRandom(seed: string = String(randomInt(2 ** 47))): Random 
   };
   return {
     next: () => nextUint32() / 2 ** 32,
-    uuid() {
-      const bytes = Buffer.alloc(16);
-      for (let i = 0; i < 16; i += 4) bytes.writeUInt32LE(nextUint32(), i);
-      bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
-      bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
-      const hex = bytes.toString("hex");
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-    },
   };
 }

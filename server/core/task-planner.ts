@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { assumedTimings } from "../../contract/assumed-timings.js";
 import type { OutputSize } from "../../contract/output-size.js";
-import type { CreateImageRequest } from "../../contract/schemas.js";
+import type { CreateImageRequest, Ratio } from "../../contract/schemas.js";
 import { Milliseconds, type Profile } from "./options.js";
 import type { Random } from "./random.js";
 import type { TaskPlan } from "./tasks.js";
@@ -13,10 +13,29 @@ import type { TaskPlan } from "./tasks.js";
 /** ASSUMED: the error text of a task that fails with no text chosen for it. */
 export const DEFAULT_FAILURE_ERROR = "Image generation failed";
 
+/** The longest error text a task may be given; each distinct text is kept for as long as the process runs. */
+export const MAX_ERROR_LENGTH = 1000;
+
+/**
+ * The error text of a failed task that was given none: ASSUMED, a ratio with no size at the
+ * resolution asked for fails the task (not the create) saying so.
+ *
+ * @example defaultErrorOf("1:1", { resolution: "4k", pixels: undefined }) // "ratio 1:1 is not available at 4k"
+ */
+export function defaultErrorOf(ratio: Ratio | undefined, output: OutputSize): string {
+  return output.pixels === undefined
+    ? `ratio ${ratio} is not available at ${output.resolution}`
+    : DEFAULT_FAILURE_ERROR;
+}
+
 /** Any part of a task's plan, as the control API and the `x-fake-*` headers give it. */
 export const PlanOverride = z.strictObject({
   outcome: z.enum(["completed", "failed"]).optional(),
-  error: z.string().min(1).optional(),
+  error: z
+    .string()
+    .min(1)
+    .max(MAX_ERROR_LENGTH, { error: `must be at most ${MAX_ERROR_LENGTH} characters` })
+    .optional(),
   queuedMs: Milliseconds.optional(),
   processingMs: Milliseconds.optional(),
 });
@@ -86,14 +105,12 @@ export class TaskPlanner {
     const timings = profileTimings(this.options.profile, request, output);
     const drawn = this.random.next() < this.options.failureRate ? "failed" : "completed";
     const impossible = output.pixels === undefined;
+    const fallback = defaultErrorOf(request.ratio, output);
     return {
       queuedMs: override.queuedMs ?? this.options.queuedMs ?? timings.queuedMs,
       processingMs: override.processingMs ?? this.options.processingMs ?? timings.processingMs,
-      // ASSUMED: a ratio with no size at the resolution asked for fails the task, not the create.
       outcome: impossible ? "failed" : (override.outcome ?? drawn),
-      error: impossible
-        ? `ratio ${request.ratio} is not available at ${output.resolution}`
-        : (override.error ?? DEFAULT_FAILURE_ERROR),
+      error: impossible ? fallback : (override.error ?? fallback),
     };
   }
 

@@ -1,8 +1,9 @@
 /**
- * Tasks and their lifecycle. A task stores when it was created and its plan; its status at any
- * time is computed from the clock, never updated by a timer, so a terminal task cannot change.
+ * Tasks and their lifecycle. A task is when it was created and its plan; its status at any time is
+ * computed from the clock, never updated by a timer, so a terminal task cannot change.
  */
 import type { Model, TaskResult, TaskStatus } from "../../contract/schemas.js";
+import type { TaskFacts } from "./task-id.js";
 
 export interface TaskPlan {
   readonly queuedMs: number;
@@ -12,18 +13,13 @@ export interface TaskPlan {
   readonly error: string;
 }
 
+/** A task as its id holds it, with its plan as the fake answers it now. */
 export interface Task {
-  readonly id: string;
+  readonly facts: TaskFacts;
   readonly model: Model;
   readonly createdMs: number;
-  plan: TaskPlan;
+  readonly plan: TaskPlan;
   readonly pixels: { readonly width: number; readonly height: number } | undefined;
-  /** Identifies the picture: prompt, fake seed and task id. */
-  readonly pictureSeed: string;
-  /** The redacted key that created the task; only that key can query it. */
-  readonly keyId: string;
-  /** The request as the fake understood it, for the control API. */
-  readonly request: Readonly<Record<string, unknown>>;
 }
 
 /** How long an image stays downloadable after its task completes. */
@@ -41,10 +37,10 @@ export function statusAt(task: Pick<Task, "createdMs" | "plan">, now: number): T
 const unixSeconds = (ms: number) => Math.floor(ms / 1000);
 
 /** The body of the create response for a task just created. */
-export function createdBody(task: Task, now: number) {
+export function createdBody(id: string, task: Task, now: number) {
   const status = statusAt(task, now);
   return {
-    id: task.id,
+    id,
     object: "image" as const,
     created: unixSeconds(task.createdMs),
     model: task.model,
@@ -54,10 +50,15 @@ export function createdBody(task: Task, now: number) {
   };
 }
 
-/** The body of the result response for a task at time `now`. */
-export function resultBody(task: Task, now: number, imageUrl: string): TaskResult {
+/** The body of the result response for a task at time `now`; `imageUrl` is asked only once completed. */
+export function resultBody(
+  id: string,
+  task: Task,
+  now: number,
+  imageUrl: () => string,
+): TaskResult {
   const base = {
-    id: task.id,
+    id,
     object: "image.generation" as const,
     created: unixSeconds(task.createdMs),
     model: task.model,
@@ -65,46 +66,10 @@ export function resultBody(task: Task, now: number, imageUrl: string): TaskResul
   const status = statusAt(task, now);
   switch (status) {
     case "completed":
-      return { ...base, status, image_url: imageUrl };
+      return { ...base, status, image_url: imageUrl() };
     case "failed":
       return { ...base, status, error: task.plan.error };
     default:
       return { ...base, status };
-  }
-}
-
-/** Tasks by id, at most `maxTasks`: past that the oldest is forgotten. */
-export class TaskStore {
-  readonly #tasks = new Map<string, Task>();
-  // Insertion order as a ring: asking the Map for its oldest key slows down as deletions pile up.
-  #order: string[] = [];
-  #next = 0;
-
-  constructor(readonly maxTasks: number) {}
-
-  add(task: Task): void {
-    const oldest = this.#order[this.#next];
-    if (oldest !== undefined) this.#tasks.delete(oldest);
-    this.#order[this.#next] = task.id;
-    this.#next = (this.#next + 1) % this.maxTasks;
-    this.#tasks.set(task.id, task);
-  }
-
-  get(id: string): Task | undefined {
-    return this.#tasks.get(id);
-  }
-
-  list(): Task[] {
-    return [...this.#tasks.values()];
-  }
-
-  get size(): number {
-    return this.#tasks.size;
-  }
-
-  clear(): void {
-    this.#tasks.clear();
-    this.#order = [];
-    this.#next = 0;
   }
 }

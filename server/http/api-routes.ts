@@ -7,8 +7,7 @@ import { z } from "zod";
 import { outputSizeOf } from "../../contract/output-size.js";
 import { type PathParam, type RouteDefinition, routes } from "../../contract/routes.js";
 import type { FakeState } from "../core/fake-state.js";
-import { hash32 } from "../core/random.js";
-import { createdBody, resultBody, type Task } from "../core/tasks.js";
+import { createdBody, resultBody } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
 import { ApiError, describeIssues, issuesOf, SelfCheckError } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
@@ -27,35 +26,26 @@ type SuccessOf<R> = R extends { success: { schema: infer S extends z.ZodType } }
 
 interface HandlerInput<R> {
   readonly c: Context<FakeEnv>;
-  readonly keyId: string;
+  /** The bearer key (which owns the tasks it creates) and its fingerprint. */
+  readonly owner: { readonly key: string; readonly keyId: string };
   readonly body: BodyOf<R>;
   readonly params: ParamsOf<R>;
 }
 type Handler<R> = (input: HandlerInput<R>) => SuccessOf<R>;
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
-  const ownTask = (id: string, keyId: string): Task => {
-    const task = state.tasks.get(id);
-    // Another key's task is as unknown as a missing one.
-    if (!task || task.keyId !== keyId)
-      throw new ApiError("task_not_found", `No task with id '${id}'`);
-    return task;
-  };
   return {
-    createImageTask({ c, keyId, body }) {
+    createImageTask({ c, owner, body }) {
       const overrides = planHeaders(c);
       const output = outputSizeOf(body);
-      const id = state.nextTaskId();
       const now = state.clock.now();
-      const task: Task = {
-        id,
-        model: body.model,
-        createdMs: now,
+      const created = state.tasks.create({
+        request: body,
+        output,
         plan: state.planner.plan(body, output, overrides),
-        pixels: output.pixels,
-        pictureSeed: `${state.seed}:${id}:${hash32(body.prompt)}`,
-        keyId,
-        request: {
+        ownerKey: owner.key,
+        keyId: owner.keyId,
+        summary: {
           model: body.model,
           prompt: body.prompt.slice(0, 200),
           quality: body.quality,
@@ -64,18 +54,28 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
           ...(body.size && { size: body.size }),
           reference_images: body.image_urls.length,
         },
-      };
-      state.tasks.add(task);
-      c.set("taskId", id);
-      const created = createdBody(task, now);
-      c.set("taskStatus", created.status);
-      return created;
+        now,
+      });
+      if (!created.ok)
+        throw new ApiError("rate_limited", created.problem, [], { "Retry-After": "1" });
+      c.set("taskId", created.task.id);
+      const answer = createdBody(created.task.id, created.task, now);
+      c.set("taskStatus", answer.status);
+      return answer;
     },
-    getTaskResult({ c, keyId, params }) {
+    getTaskResult({ c, owner, params }) {
       c.set("taskId", params.id);
-      const task = ownTask(params.id, keyId);
-      const imageUrl = publicOrigin(c, state.options.publicUrl) + imagePath(task.id);
-      const body = resultBody(task, state.clock.now(), imageUrl);
+      const now = state.clock.now();
+      // Another key's task is as unknown as a missing one: the id is sealed for its owner.
+      const task = state.tasks.find(params.id, owner.key, now);
+      if (!task) throw new ApiError("task_not_found", `No task with id '${params.id}'`);
+      const body = resultBody(
+        params.id,
+        task,
+        now,
+        () =>
+          publicOrigin(c, state.options.publicUrl) + imagePath(state.tasks.imageNameOf(task.facts)),
+      );
       c.set("taskStatus", body.status);
       return body;
     },
@@ -107,8 +107,8 @@ function register<R extends RouteDefinition>(
   const parseParams = paramsParser(route);
   api.on(method, path, async (c) => {
     c.set("route", route.operationId);
-    const keyId = authenticate(c, state.options.apiKeys);
-    const limited = state.limiter?.take(keyId);
+    const owner = authenticate(c, state.options.apiKeys);
+    const limited = state.limiter?.take(owner.keyId);
     if (limited && !limited.ok) {
       throw new ApiError(
         "rate_limited",
@@ -119,7 +119,7 @@ function register<R extends RouteDefinition>(
     }
     const params = parseParams(c.req.param()) as ParamsOf<R>;
     const body = (route.body ? await readJsonBody(c, route.body.schema) : undefined) as BodyOf<R>;
-    const result = handler({ c, keyId, body, params });
+    const result = handler({ c, owner, body, params });
     if (state.options.selfCheck) {
       const checked = route.success.schema.safeParse(result);
       if (!checked.success) {

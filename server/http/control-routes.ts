@@ -9,8 +9,9 @@ import { isManualClock } from "../core/clock.js";
 import type { FakeState } from "../core/fake-state.js";
 import { FaultRule } from "../core/faults.js";
 import { gradePolling } from "../core/polling-grader.js";
+import type { RecentTask } from "../core/task-book.js";
 import { PlanOverride, withOverride } from "../core/task-planner.js";
-import { finishedAt, statusAt, type Task } from "../core/tasks.js";
+import { finishedAt, statusAt } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
 import { issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
@@ -52,7 +53,7 @@ async function bodyOf<S extends z.ZodType>(c: Context<FakeEnv>, schema: S): Prom
   return parsed.data;
 }
 
-function describeTask(task: Task, now: number) {
+function describeTask(state: FakeState, task: RecentTask, now: number) {
   const status = statusAt(task, now);
   return {
     id: task.id,
@@ -65,7 +66,7 @@ function describeTask(task: Task, now: number) {
     outcome: task.plan.outcome,
     ...(task.plan.outcome === "failed" && { error: task.plan.error }),
     pixels: task.pixels ?? null,
-    ...(status === "completed" && { image: imagePath(task.id) }),
+    ...(status === "completed" && { image: imagePath(state.tasks.imageNameOf(task.facts)) }),
     keyId: task.keyId,
     request: task.request,
   };
@@ -74,9 +75,15 @@ function describeTask(task: Task, now: number) {
 /** The control API, to mount at /__fake. */
 export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   const control = new Hono<FakeEnv>();
+  // The control API has no bearer key to open an id with: it knows this process's recent tasks.
   const taskOr404 = (id: string) => {
-    const task = state.tasks.get(id);
-    if (!task) throw new ControlError(404, `no task with id '${id}'`);
+    const task = state.tasks.recent(id);
+    if (!task) {
+      throw new ControlError(
+        404,
+        `no task with id '${id}' among the ${state.options.maxTasks} most recent tasks of this process (--max-tasks)`,
+      );
+    }
     return task;
   };
   const clockBody = () => ({ kind: state.clock.kind, now: state.clock.now() });
@@ -87,7 +94,7 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
     return c.json({
       ok: true,
       clock: clockBody(),
-      tasks: state.tasks.size,
+      tasks: state.tasks.recentCount,
       seed: state.seed,
       memory: { rssMb: mb(rss), heapUsedMb: mb(heapUsed) },
     });
@@ -100,7 +107,9 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
 
   control.get("/tasks", (c) => {
     const now = state.clock.now();
-    return c.json({ tasks: state.tasks.list().map((task) => describeTask(task, now)) });
+    return c.json({
+      tasks: state.tasks.listRecent().map((task) => describeTask(state, task, now)),
+    });
   });
 
   control.get("/next-tasks", (c) => c.json({ next: state.planner.queued() }));
@@ -112,7 +121,7 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   });
 
   control.get("/tasks/:id", (c) =>
-    c.json(describeTask(taskOr404(c.req.param("id")), state.clock.now())),
+    c.json(describeTask(state, taskOr404(c.req.param("id")), state.clock.now())),
   );
 
   control.patch("/tasks/:id", async (c) => {
@@ -130,8 +139,9 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
         `these timings would move task ${task.id} back from ${before} to ${after}`,
       );
     }
-    task.plan = plan;
-    return c.json(describeTask(task, now));
+    const changed = state.tasks.change(task, plan, now);
+    if (!changed.ok) throw new ControlError(409, changed.problem);
+    return c.json(describeTask(state, task, now));
   });
 
   control.get("/requests", (c) => c.json({ requests: state.journal.list() }));

@@ -81,6 +81,26 @@ describe("control API", () => {
     expect((await patch({ outcome: "completed" })).status).toBe(409);
   });
 
+  it("keeps at most --max-tasks changed tasks whose images have not expired", async () => {
+    const { agent, create, fake } = fakeWithAgent({
+      maxTasks: 2,
+      queuedMs: 1000,
+      processingMs: 1000,
+    });
+    const patch = async () => {
+      const { id } = (await create()).body;
+      return agent.patch(`/__fake/tasks/${id}`).send({ outcome: "failed" });
+    };
+    expect((await patch()).status).toBe(200);
+    expect((await patch()).status).toBe(200);
+    const full = await patch();
+    expect(full.status).toBe(409);
+    expect(full.body.error).toMatch(/already keeps 2 changed tasks .*--max-tasks/);
+    // Once the changed tasks' images have expired, their places are free again.
+    fake.advance(2000 + 24 * 3600 * 1000);
+    expect((await patch()).status).toBe(200);
+  });
+
   it("keeps a bounded journal of API requests, with keys redacted", async () => {
     const { agent, create } = fakeWithAgent({ journalSize: 3 });
     for (let i = 0; i < 5; i += 1) await create();
@@ -96,22 +116,27 @@ describe("control API", () => {
     expect(res.body.requests[0].keyId).toMatch(/^key_[0-9a-f]{12}$/);
   });
 
-  it("forgets the oldest task past --max-tasks", async () => {
+  it("lists the --max-tasks most recent tasks, and still answers every older one", async () => {
     const { agent, create, result } = fakeWithAgent({ maxTasks: 2 });
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push((await create()).body.id);
-    expect((await result(ids[0] ?? "")).status).toBe(statusOf("task_not_found"));
-    expect((await result(ids[2] ?? "")).status).toBe(200);
+    const listed = (await agent.get("/__fake/tasks")).body.tasks.map(
+      (task: { id: string }) => task.id,
+    );
+    expect(listed).toEqual(ids.slice(1));
     expect((await agent.get("/__fake/health")).body.tasks).toBe(2);
+    expect((await agent.get(`/__fake/tasks/${ids[0]}`)).status).toBe(404);
+    for (const id of ids) expect((await result(id)).body.id).toBe(id);
   });
 
-  it("resets tasks, plans, faults and the journal", async () => {
+  it("resets the tasks listed, plans, faults and the journal, but a task still answers", async () => {
     const { agent, create, result } = fakeWithAgent();
     const { id } = (await create()).body;
     await agent.post("/__fake/next-tasks").send({ outcome: "failed" });
     await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 } });
     await agent.post("/__fake/reset");
-    expect((await result(id)).status).toBe(statusOf("task_not_found"));
+    expect((await agent.get("/__fake/tasks")).body.tasks).toEqual([]);
+    expect((await result(id)).status).toBe(200);
     expect((await agent.get("/__fake/next-tasks")).body.next).toEqual([]);
     expect((await agent.get("/__fake/faults")).body.faults).toEqual([]);
     expect((await agent.get("/__fake/requests")).body.requests).toHaveLength(1);

@@ -16,8 +16,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** The caller's key fingerprint, after checking the bearer key against the accepted ones. */
-export function authenticate(c: Context<FakeEnv>, acceptedKeys: readonly string[]): string {
+/** The caller's bearer key and its fingerprint, after checking the key against the accepted ones. */
+export function authenticate(
+  c: Context<FakeEnv>,
+  acceptedKeys: readonly string[],
+): { key: string; keyId: string } {
   const header = c.req.header("authorization");
   if (header === undefined) {
     throw new ApiError(
@@ -40,7 +43,7 @@ export function authenticate(c: Context<FakeEnv>, acceptedKeys: readonly string[
   }
   const keyId = keyIdOf(key);
   c.set("keyId", keyId);
-  return keyId;
+  return { key, keyId };
 }
 
 async function readLimited(c: Context<FakeEnv>): Promise<Uint8Array> {

@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { IMAGE_PATH_PATTERN, imagePath, taskIdOfImageFile } from "./image-path.js";
+import { IMAGE_PATH_PATTERN, imageNameOfFile, imagePath } from "./image-path.js";
 
-const ID = "image_fd35ee52-2a98-44a6-b930-29a88ce9b8fd";
+const NAME = "fd35ee52-2a98-44a6-b930-29a88ce9b8fd";
 
 describe("the image path", () => {
-  it("names the task it was built for, and fault rules match it", () => {
-    const path = imagePath(ID);
-    expect(path).toBe(`/images/${ID}.png`);
-    expect(taskIdOfImageFile(path.slice("/images/".length))).toBe(ID);
+  it("names the image it was built for, and fault rules match it", () => {
+    const path = imagePath(NAME);
+    expect(path).toBe(`/images/${NAME}.png`);
+    expect(imageNameOfFile(path.slice("/images/".length))).toBe(NAME);
     expect(IMAGE_PATH_PATTERN.test(path)).toBe(true);
   });
 
-  it("names no task for a file that is not a PNG, and matches no deeper path", () => {
-    expect(taskIdOfImageFile(`${ID}.jpg`)).toBeUndefined();
-    expect(IMAGE_PATH_PATTERN.test(`/images/a/${ID}.png`)).toBe(false);
-    expect(IMAGE_PATH_PATTERN.test(`/v1/result/${ID}`)).toBe(false);
+  it("names no image for a file that is not a PNG, and matches no deeper path", () => {
+    expect(imageNameOfFile(`${NAME}.jpg`)).toBeUndefined();
+    expect(IMAGE_PATH_PATTERN.test(`/images/a/${NAME}.png`)).toBe(false);
+    expect(IMAGE_PATH_PATTERN.test(`/v1/result/image_${NAME}`)).toBe(false);
   });
 });

@@ -69,10 +69,15 @@ describe("images", () => {
     expect(first.equals((await download(setup, a.path)).body as Buffer)).toBe(true);
   });
 
-  it("puts the public URL's origin in image_url", async () => {
+  it("puts the public URL's origin in image_url, and an image name that is not the task id", async () => {
     const { id } = (await setup.create()).body;
     setup.fake.advance(1000);
-    expect((await setup.result(id)).body.image_url).toBe(`https://cdn.test/images/${id}.png`);
+    const imageUrl: string = (await setup.result(id)).body.image_url;
+    expect(imageUrl).toMatch(
+      /^https:\/\/cdn\.test\/images\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$/,
+    );
+    // Anyone holding the URL may download the image, but cannot poll the task with it.
+    expect(imageUrl).not.toContain(id.slice("image_".length));
   });
 
   it("serves nothing before the task completes, and nothing for a failed task", async () => {
@@ -108,7 +113,7 @@ describe("image_url over a real port", () => {
       const result = await fetch(`${running.url}/v1/result/${created.id}`, { headers }).then(
         (res) => res.json() as Promise<{ image_url: string }>,
       );
-      expect(result.image_url).toBe(`${running.url}/images/${created.id}.png`);
+      expect(result.image_url.startsWith(`${running.url}/images/`)).toBe(true);
       const image = await fetch(result.image_url);
       expect(imageInfo(new Uint8Array(await image.arrayBuffer()))).toEqual({
         format: "png",

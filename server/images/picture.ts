@@ -4,7 +4,7 @@ import { encodeBandedPng } from "./png.js";
 export interface PictureSpec {
   readonly width: number;
   readonly height: number;
-  /** What makes the picture: the prompt, the fake's seed and the task id. */
+  /** What makes the picture: for a task, its image name (its facts sealed with the seed). */
   readonly seed: string;
 }
 
@@ -18,8 +18,8 @@ function hslToRgb(hue: number, saturation: number, lightness: number): Rgb {
 }
 
 /**
- * A picture for a task: a mirrored grid of coloured cells drawn from its seed, so two tasks
- * (or two prompts) get visibly different images of exactly the requested size.
+ * A picture for a task: a mirrored grid of coloured cells drawn from its seed, so two tasks get
+ * visibly different images of exactly the requested size.
  */
 export function renderPicture({ width, height, seed }: PictureSpec): Buffer {
   const random = createRandom(seed);

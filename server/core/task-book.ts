@@ -1,0 +1,187 @@
+/**
+ * The tasks the fake answers, without keeping them: a task's id holds its facts (task-id.ts) and
+ * a poll computes the answer from them, so no task is forgotten while a client may still ask and
+ * any process with the same seed answers it. What an id cannot hold is kept here, bounded: error
+ * texts by slot, plans that no id holds (TaskChanges), and a ring of recent tasks for the inspector.
+ */
+import { randomInt } from "node:crypto";
+import { type OutputSize, outputRequestOf } from "../../contract/output-size.js";
+import type { CreateImageRequest } from "../../contract/schemas.js";
+import { ErrorTexts } from "./error-texts.js";
+import { RecentTasks } from "./recent-tasks.js";
+import { TaskChanges } from "./task-changes.js";
+import {
+  createTaskIdCodec,
+  NONCES,
+  roundMs,
+  sizeOfFacts,
+  type TaskFacts,
+  type TaskIdCodec,
+} from "./task-id.js";
+import { defaultErrorOf } from "./task-planner.js";
+import type { Task, TaskPlan } from "./tasks.js";
+
+/** A task this process created, as the inspector lists it. */
+export interface RecentTask extends Task {
+  readonly id: string;
+  plan: TaskPlan;
+  /** The fingerprint of the key that created it. */
+  readonly keyId: string;
+  /** The request as the fake understood it. */
+  readonly request: Readonly<Record<string, unknown>>;
+}
+
+export interface NewTask {
+  readonly request: CreateImageRequest;
+  readonly output: OutputSize;
+  readonly plan: TaskPlan;
+  /** The bearer key that creates it: only that key can poll its id. */
+  readonly ownerKey: string;
+  readonly keyId: string;
+  readonly summary: Readonly<Record<string, unknown>>;
+  readonly now: number;
+}
+
+export type Created = { ok: true; task: RecentTask } | { ok: false; problem: string };
+
+export class TaskBook {
+  readonly #codec: TaskIdCodec;
+  readonly #texts = new ErrorTexts();
+  readonly #changes: TaskChanges;
+  readonly #recent: RecentTasks<RecentTask>;
+  // A random start, so two processes with the same seed rarely hand out the same nonce at once.
+  #nonce = randomInt(NONCES);
+  #millisecond = Number.NaN;
+  #inMillisecond = 0;
+
+  /** `maxTasks`: how many recent tasks are listed, and how many changed plans are kept at most. */
+  constructor(seed: string, maxTasks: number) {
+    this.#codec = createTaskIdCodec(seed);
+    this.#changes = new TaskChanges(maxTasks);
+    this.#recent = new RecentTasks(maxTasks);
+  }
+
+  /**
+   * A new task and its id; refused only past NONCES creates in one millisecond of the clock, or
+   * when its error text needs a kept plan and TaskChanges is full.
+   */
+  create(input: NewTask): Created {
+    const createdMs = Math.floor(input.now);
+    if (createdMs !== this.#millisecond) {
+      this.#millisecond = createdMs;
+      this.#inMillisecond = 0;
+    }
+    if (this.#inMillisecond >= NONCES) {
+      return {
+        ok: false,
+        problem: `More than ${NONCES} tasks were created in one millisecond of the fake's clock; advance the clock`,
+      };
+    }
+    this.#inMillisecond += 1;
+    this.#nonce = (this.#nonce + 1) % NONCES;
+    // The plan as the id holds it, so the create answers what every later poll will.
+    const plan: TaskPlan = {
+      ...input.plan,
+      queuedMs: roundMs(input.plan.queuedMs),
+      processingMs: roundMs(input.plan.processingMs),
+    };
+    const customError = plan.error !== defaultErrorOf(input.request.ratio, input.output);
+    const errorSlot = customError ? this.#texts.slotOf(plan.error) : 0;
+    const facts: TaskFacts = {
+      createdMs,
+      model: input.request.model,
+      output: outputRequestOf(input.request),
+      outcome: plan.outcome,
+      queuedMs: plan.queuedMs,
+      processingMs: plan.processingMs,
+      errorSlot: errorSlot ?? 0,
+      nonce: this.#nonce,
+    };
+    if (
+      errorSlot === undefined &&
+      !this.#changes.set(this.imageNameOf(facts), createdMs, plan, input.now)
+    ) {
+      return { ok: false, problem: this.#changesFull() };
+    }
+    const task: RecentTask = {
+      id: this.#codec.taskId(facts, input.ownerKey),
+      facts,
+      model: facts.model,
+      createdMs,
+      plan,
+      pixels: input.output.pixels,
+      keyId: input.keyId,
+      request: input.summary,
+    };
+    this.#recent.add(task);
+    return { ok: true, task };
+  }
+
+  /** The task an id names for this key, or undefined: unknown, forged or another key's. */
+  find(id: string, ownerKey: string, now: number): Task | undefined {
+    const facts = this.#codec.openTaskId(id, ownerKey, now);
+    return facts && this.#taskOf(facts);
+  }
+
+  /** The task an image name names, or undefined. */
+  findImage(name: string, now: number): Task | undefined {
+    const facts = this.#codec.openImageName(name, now);
+    return facts && this.#taskOf(facts);
+  }
+
+  /** The name of a task's image, in `/images/<name>.png`. */
+  imageNameOf(facts: TaskFacts): string {
+    return this.#codec.imageName(facts);
+  }
+
+  /** A task among the recent ones, by id. */
+  recent(id: string): RecentTask | undefined {
+    return this.#recent.find(id);
+  }
+
+  /** The recent tasks, oldest first. */
+  listRecent(): RecentTask[] {
+    return this.#recent.list();
+  }
+
+  get recentCount(): number {
+    return this.#recent.count;
+  }
+
+  /** Changes a recent task's plan for every later answer; a problem when too many are kept. */
+  change(
+    task: RecentTask,
+    plan: TaskPlan,
+    now: number,
+  ): { ok: true } | { ok: false; problem: string } {
+    if (!this.#changes.set(this.imageNameOf(task.facts), task.createdMs, plan, now)) {
+      return { ok: false, problem: this.#changesFull() };
+    }
+    task.plan = plan;
+    return { ok: true };
+  }
+
+  /** Forgets the recent tasks; every id still answers, with any change made to its task. */
+  clearRecent(): void {
+    this.#recent.clear();
+  }
+
+  #changesFull(): string {
+    return `This process already keeps ${this.#changes.max} changed tasks whose images have not expired (--max-tasks)`;
+  }
+
+  #taskOf(facts: TaskFacts): Task {
+    const output = sizeOfFacts(facts);
+    const changed = this.#changes.size > 0 ? this.#changes.get(this.imageNameOf(facts)) : undefined;
+    const plan = changed ?? {
+      queuedMs: facts.queuedMs,
+      processingMs: facts.processingMs,
+      outcome: facts.outcome,
+      // Another process's text, or one this process has not seen: the default text.
+      error:
+        (facts.errorSlot && this.#texts.textOf(facts.errorSlot)) ||
+        defaultErrorOf("ratio" in facts.output ? facts.output.ratio : undefined, output),
+    };
+    return { facts, model: facts.model, createdMs: facts.createdMs, plan, pixels: output.pixels };
+  }
+}
