@@ -6,21 +6,28 @@ import { z } from "zod";
 import { assumedTimings } from "../../contract/assumed-timings.js";
 import type { OutputSize } from "../../contract/output-size.js";
 import type { CreateImageRequest } from "../../contract/schemas.js";
-import { Milliseconds, type Profile } from "./options.js";
+import { wholeNumber, wholeNumberText } from "./number-input.js";
+import { type Profile, TIMING_RULE } from "./options.js";
 import type { Random } from "./random.js";
 import type { TaskPlan } from "./tasks.js";
 
 /** ASSUMED: the error text of a task that fails with no text chosen for it. */
 export const DEFAULT_FAILURE_ERROR = "Image generation failed";
 
-/** Any part of a task's plan, as the control API and the `x-fake-*` headers give it. */
+/** Any part of a task's plan, as the control API's JSON and the fake's embedder give it. */
 export const PlanOverride = z.strictObject({
   outcome: z.enum(["completed", "failed"]).optional(),
   error: z.string().min(1).optional(),
-  queuedMs: Milliseconds.optional(),
-  processingMs: Milliseconds.optional(),
+  queuedMs: wholeNumber(TIMING_RULE).optional(),
+  processingMs: wholeNumber(TIMING_RULE).optional(),
 });
 export type PlanOverride = z.output<typeof PlanOverride>;
+
+/** The same override as the `x-fake-*` headers give it: timings in digits. */
+export const PlanOverrideHeaders = PlanOverride.extend({
+  queuedMs: wholeNumberText(TIMING_RULE).optional(),
+  processingMs: wholeNumberText(TIMING_RULE).optional(),
+});
 
 /** The request headers that override the plan of the task they create. */
 export const PLAN_HEADERS = {
