@@ -12,6 +12,7 @@ import { createdBody, resultBody, type Task } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
 import { ApiError, describeIssues, issuesOf, SelfCheckError } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
+import { publicOrigin } from "./public-origin.js";
 import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
 
 type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } }
@@ -31,22 +32,6 @@ interface HandlerInput<R> {
   readonly params: ParamsOf<R>;
 }
 type Handler<R> = (input: HandlerInput<R>) => SuccessOf<R>;
-
-const origins = new Map<string, string>();
-
-/** The origin image URLs point at: `--public-url`, else the one the request came to. */
-function originOf(c: Context<FakeEnv>, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, "");
-  // Every poll asks; parse each Host once (a fake sees a handful), not a URL per request.
-  const host = c.req.header("host");
-  if (host === undefined) return new URL(c.req.url).origin;
-  let origin = origins.get(host);
-  if (origin === undefined) {
-    origin = new URL(c.req.url).origin;
-    if (origins.size < 100) origins.set(host, origin);
-  }
-  return origin;
-}
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
   const ownTask = (id: string, keyId: string): Task => {
@@ -87,7 +72,9 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
     getTaskResult({ c, keyId, params }) {
       c.set("taskId", params.id);
       const task = ownTask(params.id, keyId);
-      const imageUrl = originOf(c, state.options.publicUrl) + imagePath(task.id);
+      const origin = publicOrigin(c, state.options.publicUrl);
+      if (!origin.ok) throw new ApiError("invalid_request", origin.message);
+      const imageUrl = origin.origin + imagePath(task.id);
       const body = resultBody(task, state.clock.now(), imageUrl);
       c.set("taskStatus", body.status);
       return body;

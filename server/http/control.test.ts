@@ -110,7 +110,7 @@ describe("control API", () => {
     const { id } = (await create()).body;
     await agent.post("/__fake/next-tasks").send({ outcome: "failed" });
     await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 } });
-    await agent.post("/__fake/reset");
+    await agent.post("/__fake/reset").send({});
     expect((await result(id)).status).toBe(statusOf("task_not_found"));
     expect((await agent.get("/__fake/next-tasks")).body.next).toEqual([]);
     expect((await agent.get("/__fake/faults")).body.faults).toEqual([]);

@@ -11,5 +11,6 @@ export interface FakeEnv {
     bodyHash: string;
     fault: string;
     dropped: boolean;
+    aborted: boolean;
   };
 }

@@ -15,13 +15,14 @@ export function journalRequests(state: FakeState): MiddlewareHandler<FakeEnv> {
       at,
       method: c.req.method,
       path,
-      status: c.get("dropped") ? 0 : c.res.status,
+      status: c.get("dropped") || c.get("aborted") ? 0 : c.res.status,
       route: c.get("route"),
       keyId: c.get("keyId"),
       taskId: c.get("taskId"),
       taskStatus: c.get("taskStatus"),
       bodyHash: c.get("bodyHash"),
       fault: c.get("fault"),
+      aborted: c.get("aborted") || undefined,
     });
   };
 }
