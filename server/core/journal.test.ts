@@ -29,7 +29,8 @@ describe("key fingerprints", () => {
   it("cannot be looked up by hashing guesses: they are keyed by a secret of this process", () => {
     const unkeyed = createHash("sha256").update("test").digest("hex").slice(0, 12);
     expect(keyIdOf("test")).not.toBe(`key_${unkeyed}`);
-    expect(keyIdInAnotherProcess("test")).toMatch(/^key_[0-9a-f]{12}$/);
-    expect(keyIdInAnotherProcess("test")).not.toBe(keyIdOf("test"));
+    const elsewhere = keyIdInAnotherProcess("test");
+    expect(elsewhere).toMatch(/^key_[0-9a-f]{12}$/);
+    expect(elsewhere).not.toBe(keyIdOf("test"));
   });
 });

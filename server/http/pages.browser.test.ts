@@ -10,11 +10,8 @@ const headers = { Authorization: "Bearer sk-pages", "Content-Type": "application
 let fake: RunningFake;
 let browser: Browser;
 
-const create = (body: object, extra: Record<string, string> = {}) =>
-  createOn(fake.url, body, extra);
-
-async function createOn(url: string, body: object, extra: Record<string, string> = {}) {
-  const res = await fetch(`${url}/v1/image2/images`, {
+async function create(body: object, extra: Record<string, string> = {}) {
+  const res = await fetch(`${fake.url}/v1/image2/images`, {
     method: "POST",
     headers: { ...headers, ...extra },
     body: JSON.stringify(body),
@@ -84,28 +81,6 @@ describe.skipIf(!hasChromium)(
       expect(await page.locator(`#tasks tr[data-id="${failed}"] img`).count()).toBe(0);
       expect(await page.locator("#requests tbody").textContent()).toContain("/v1/image2/images");
       await page.close();
-    });
-
-    it("shows a fake with a control token opened as /__fake/ui#token=…, then drops it from the address", async () => {
-      const token = "ui-3b8e1f0a9c7d2e64";
-      const guarded = await start({ port: 0, profile: "instant", controlToken: token });
-      try {
-        const id = await createOn(guarded.url, minimalRequest("gpt-image-2"));
-        const without = await browser.newPage();
-        await without.goto(`${guarded.url}/__fake/ui`);
-        await without.getByText("needs its control token").waitFor();
-        await without.close();
-        const page = await browser.newPage();
-        await page.goto(`${guarded.url}/__fake/ui#token=${token}`);
-        await page.locator(`#tasks tr[data-id="${id}"]`).waitFor();
-        expect(page.url()).toBe(`${guarded.url}/__fake/ui`);
-        // The tab keeps the token: a reload still shows the tasks.
-        await page.reload();
-        await page.locator(`#tasks tr[data-id="${id}"]`).waitFor();
-        await page.close();
-      } finally {
-        await guarded.close();
-      }
     });
 
     it("refreshes by itself: a task created later appears when its timer fires", async () => {

@@ -1,7 +1,8 @@
 /**
- * The control API against a hostile web page in a real browser: a page of another origin sending
- * what a browser sends without asking (simple requests, a form), and a page under a name of its
- * own that resolves to the fake (DNS rebinding).
+ * The control API in a real browser: against a hostile page of another origin sending what a
+ * browser sends without asking (simple requests, a form), against a page under a name of its own
+ * that resolves to the fake (DNS rebinding), and for its owner, whose inspector page carries the
+ * control token.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,8 +15,8 @@ import { chromiumSkipNote, hasChromium, launchChromium } from "../server/test-su
 let fake: RunningFake;
 let browser: Browser;
 
-async function createTask() {
-  const res = await fetch(`${fake.url}/v1/image2/images`, {
+async function createTask(url = fake.url) {
+  const res = await fetch(`${url}/v1/image2/images`, {
     method: "POST",
     headers: { Authorization: "Bearer sk-browser", "Content-Type": "application/json" },
     body: JSON.stringify(minimalRequest("gpt-image-2")),
@@ -23,7 +24,7 @@ async function createTask() {
   return ((await res.json()) as { id: string }).id;
 }
 
-describe.skipIf(!hasChromium)(`the control API against a web page${chromiumSkipNote}`, () => {
+describe.skipIf(!hasChromium)(`the control API in headless Chromium${chromiumSkipNote}`, () => {
   beforeAll(async () => {
     fake = await start({ port: 0, profile: "instant" });
     // rebind.test stands for an attacker's name whose DNS answer turned into 127.0.0.1.
@@ -68,6 +69,28 @@ describe.skipIf(!hasChromium)(`the control API against a web page${chromiumSkipN
     const next = (await (await fetch(`${fake.url}/__fake/next-tasks`)).json()) as { next: [] };
     expect(next.next).toEqual([]);
     expect((await fetch(`${fake.url}/__fake/tasks/${before}`)).status).toBe(200);
+  });
+
+  it("shows a fake with a control token opened as /__fake/ui#token=…, then drops it from the address", async () => {
+    const token = "ui-3b8e1f0a9c7d2e64";
+    const guarded = await start({ port: 0, profile: "instant", controlToken: token });
+    try {
+      const id = await createTask(guarded.url);
+      const without = await browser.newPage();
+      await without.goto(`${guarded.url}/__fake/ui`);
+      await without.getByText("needs its control token").waitFor();
+      await without.close();
+      const page = await browser.newPage();
+      await page.goto(`${guarded.url}/__fake/ui#token=${token}`);
+      await page.locator(`#tasks tr[data-id="${id}"]`).waitFor();
+      expect(page.url()).toBe(`${guarded.url}/__fake/ui`);
+      // The tab keeps the token: a reload still shows the tasks.
+      await page.reload();
+      await page.locator(`#tasks tr[data-id="${id}"]`).waitFor();
+      await page.close();
+    } finally {
+      await guarded.close();
+    }
   });
 
   it("does not answer /__fake to a page under a name that resolves to it (DNS rebinding)", async () => {
