@@ -113,11 +113,16 @@ export const TaskId = z
   .describe("`image_` followed by a UUID.")
   .register(components, { id: "TaskId" });
 
-// Seconds, not milliseconds: a millisecond timestamp of today is ~1.7e12, far above this bound.
+/**
+ * The first Unix time in seconds the API's `created` can no longer be: a millisecond timestamp of
+ * today (~1.7e12) is far above it, so the bound tells seconds from milliseconds.
+ */
+export const UNIX_SECONDS_LIMIT = 100_000_000_000;
+
 const UnixSeconds = z
   .int()
   .min(0)
-  .lt(100_000_000_000, { error: "must be Unix seconds, not milliseconds" })
+  .lt(UNIX_SECONDS_LIMIT, { error: "must be Unix seconds, not milliseconds" })
   .describe("Unix time in seconds.");
 
 components.add(HttpUrl, { id: "HttpUrl" });

@@ -1,16 +1,23 @@
-import { once } from "node:events";
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { seedFixtures } from "../contract/fixtures.js";
 import { imageInfo } from "../contract/image-size.js";
 import { CreateImageResponse, TaskResult } from "../contract/schemas.js";
+import { runProcess } from "../scripts/process.js";
 import { FakeOptions } from "./core/options.js";
+import { MAX_DURATION_MS } from "./core/task-id.js";
+import { SUPPORTED_NODE } from "./node-version.js";
 import { FLAGS } from "./serve-flags.js";
 import { ListenOptions } from "./start.js";
 import { runCli as run } from "./test-support/cli-process.js";
 import { statusOf } from "./test-support/fake-agent.js";
 
-describe("image2-kit serve", () => {
+const BIN = fileURLToPath(new URL("../dist/server/bin.js", import.meta.url));
+const CLI_MODULE = fileURLToPath(new URL("../dist/server/cli.js", import.meta.url));
+
+// Each test runs the CLI as a process or several: sized for a loaded 2-core machine.
+describe("image2-kit serve", { timeout: 20_000 }, () => {
   it("documents every flag and its environment variable in --help", async () => {
     const { exited, output } = run(["serve", "--help"]);
     expect(await exited).toBe(0);
@@ -23,26 +30,50 @@ describe("image2-kit serve", () => {
     }
     // Every option the fake takes has a flag, so nothing is settable only in code by accident.
     const settable = new Set(FLAGS.map((flag) => flag.option));
-    const inCodeOnly = ["selfCheck"];
+    // bindHost is --host, which start() passes on to the control API's Host check.
+    const inCodeOnly = ["selfCheck", "bindHost"];
     for (const option of [...Object.keys(FakeOptions.shape), ...Object.keys(ListenOptions.shape)]) {
       if (!inCodeOnly.includes(option)) expect(settable, `a flag for ${option}`).toContain(option);
     }
   });
 
-  it("exits 2 naming each invalid value, flag or variable", async () => {
-    const { exited, output } = run(["serve", "--port", "70000", "--profile", "slow"], {
-      FAKE_FAILURE_RATE: "2",
-    });
+  it("exits 2 naming each invalid value, where it came from, and the rule it breaks", async () => {
+    const { exited, output } = run(
+      ["serve", "--port", "70000", "--profile", "slow", "--max-tasks", "0", "--queued-ms", "1e3"],
+      { FAKE_FAILURE_RATE: "2", FAKE_JOURNAL_SIZE: "" },
+    );
     expect(await exited).toBe(2);
     const { stderr, stdout } = output();
     expect(stdout).toBe("");
-    expect(stderr).toContain(
-      'invalid --port (or PORT): must be a port from 0 to 65535 (got "70000")',
+    expect(stderr.split("\n")).toEqual(
+      expect.arrayContaining([
+        'image2-kit: --profile must be realistic, fast or instant (got "slow")',
+        `--queued-ms must be a whole number of ms from 0 to ${MAX_DURATION_MS} (got "1e3")`,
+        'FAKE_FAILURE_RATE must be a number from 0 to 1 (got "2")',
+        '--max-tasks must be a whole number of at least 1 (got "0")',
+        'FAKE_JOURNAL_SIZE must be a whole number of at least 1 (got "")',
+        '--port must be a whole number from 0 to 65535 (got "70000")',
+      ]),
     );
-    expect(stderr).toContain("invalid --profile (or FAKE_PROFILE)");
-    expect(stderr).toContain(
-      'invalid --failure-rate (or FAKE_FAILURE_RATE): must be between 0 and 1 (got "2")',
+  });
+
+  it("never prints a secret it refuses: API keys and the control token", async () => {
+    const secret = "sk-live-SECRET123";
+    const refused = [
+      run(["serve", "--port", "0"], { FAKE_API_KEYS: `${secret},` }),
+      run(["serve", "--port", "0", "--api-key", `${secret} x`]),
+      run(["serve", "--port", "0", "--control-token", `${secret} x`]),
+    ];
+    expect(await Promise.all(refused.map((child) => child.exited))).toEqual([2, 2, 2]);
+    const [keys, , token] = refused.map((child) => child.output().stderr);
+    expect(keys).toContain(
+      "FAKE_API_KEYS (item 2) must not be empty (a trailing or doubled comma?)",
     );
+    expect(token).toContain("--control-token must be 16 to 1024 visible ASCII");
+    for (const { output } of refused) {
+      const { stdout, stderr } = output();
+      expect(stdout + stderr).not.toContain("SECRET123");
+    }
   });
 
   it("exits 2 on an unknown flag or command", async () => {
@@ -103,18 +134,38 @@ describe("image2-kit serve", () => {
     }
   });
 
-  it("warns that the control API is reachable when not on loopback, unless it is off", async () => {
+  it("refuses to open the control API off loopback without a token, saying what to pass", async () => {
     const open = run(["serve", "--port", "0", "--host", "0.0.0.0"]);
-    await open.listening;
-    // stderr is its own pipe: the warning may arrive after the stdout line.
-    const warning =
-      open.output().stderr ||
-      String((await once(open.child.stderr as NodeJS.ReadableStream, "data"))[0]);
-    expect(warning).toContain("--no-control");
+    expect(await open.exited).toBe(2);
+    expect(open.output().stderr).toMatch(/--control-token TOKEN .* or --no-control/);
     const closed = run(["serve", "--port", "0", "--host", "0.0.0.0", "--no-control"]);
     const url = await closed.listening;
     expect((await fetch(`${url}/__fake/health`)).status).toBe(statusOf("route_not_found"));
     expect(closed.output().stderr).toBe("");
+  });
+
+  it("serves the control API off loopback with a token, only to requests that carry it", async () => {
+    const token = "ctl-0f1e2d3c4b5a6978";
+    const fake = run(["serve", "--port", "0", "--host", "0.0.0.0"], { FAKE_CONTROL_TOKEN: token });
+    const { port } = new URL(await fake.listening);
+    const health = `http://127.0.0.1:${port}/__fake/health`;
+    expect((await fetch(health)).status).toBe(401);
+    const ok = await fetch(health, { headers: { Authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(fake.output().stdout + fake.output().stderr).not.toContain(token);
+  });
+
+  it("says which Node it needs, on an older one, before loading anything that would fail", async () => {
+    const pretend = fileURLToPath(new URL("./test-support/pretend-old-node.mjs", import.meta.url));
+    const fake = runProcess(process.execPath, ["--import", pretend, BIN, "serve", "--port", "0"]);
+    expect(await fake.exited).toBe(1);
+    expect(fake.output().stderr).toBe(
+      `image2-kit needs Node ${SUPPORTED_NODE}; this is Node 20.11.1, which lacks what it uses (crypto.hash, zlib.crc32, and vite 8 under vitest). Install a newer Node, for example the latest 22 LTS.\n`,
+    );
+    // The same pretence breaks the CLI module itself: the check above is what stands before it.
+    const unguarded = runProcess(process.execPath, ["--import", pretend, CLI_MODULE, "serve"]);
+    expect(await unguarded.exited).toBe(1);
+    expect(unguarded.output().stderr).toMatch(/does not provide an export named '(hash|crc32)'/);
   });
 
   it("stops cleanly on SIGTERM, letting an in-flight request finish", async () => {

@@ -8,9 +8,10 @@ import { once } from "node:events";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FakeOptionsError } from "./core/options.js";
 import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
 import { readServeOptions, SERVE_USAGE, UsageError } from "./serve-flags.js";
-import { isLoopback, start } from "./start.js";
+import { start } from "./start.js";
 
 async function serveCommand(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -19,12 +20,6 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const options = readServeOptions(argv, process.env);
   const fake = await start(options);
-  const host = String(options.host ?? "127.0.0.1");
-  if (options.control !== false && !isLoopback(host)) {
-    console.error(
-      `warning: the control API (${fake.url}/__fake) is reachable on ${host}: anyone who can reach it can steer the fake; pass --no-control to turn it off`,
-    );
-  }
   console.log(`image2-kit fake listening on ${fake.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -97,7 +92,7 @@ Commands:
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof FakeOptionsError) {
     console.error(`image2-kit: ${error.message}\nRun 'image2-kit serve --help' for the flags.`);
     process.exitCode = 2;
   } else {

@@ -16,6 +16,8 @@ export interface Flag {
   readonly kind: "string" | "boolean" | "list";
   readonly value?: string;
   readonly help: string;
+  /** Its value is never printed, not even in an error about it. */
+  readonly secret?: true;
 }
 
 const ServeOptions = FakeOptions.extend(ListenOptions.shape);
@@ -36,7 +38,7 @@ export const FLAGS: readonly Flag[] = [
     option: "host",
     kind: "string",
     value: "HOST",
-    help: "address to listen on (default 127.0.0.1)",
+    help: "address to listen on; off loopback needs --control-token or --no-control (default 127.0.0.1)",
   },
   {
     name: "profile",
@@ -85,6 +87,7 @@ export const FLAGS: readonly Flag[] = [
     kind: "list",
     value: "KEY",
     help: "an accepted bearer key; repeat it, or comma-separate in the env (default: any non-empty key)",
+    secret: true,
   },
   {
     name: "public-url",
@@ -92,7 +95,7 @@ export const FLAGS: readonly Flag[] = [
     option: "publicUrl",
     kind: "string",
     value: "URL",
-    help: "origin used in image_url (default: the origin of the request)",
+    help: "origin used in image_url (default: from the request's Host header)",
   },
   {
     name: "clock",
@@ -143,6 +146,15 @@ export const FLAGS: readonly Flag[] = [
     help: "cuts off a client that has not sent its whole request by then (default 30000)",
   },
   {
+    name: "control-token",
+    env: "FAKE_CONTROL_TOKEN",
+    option: "controlToken",
+    kind: "string",
+    value: "TOKEN",
+    help: "/__fake then needs 'Authorization: Bearer TOKEN'; required off loopback (default none)",
+    secret: true,
+  },
+  {
     name: "no-control",
     env: "FAKE_NO_CONTROL",
     option: "control",
@@ -163,7 +175,8 @@ ${FLAGS.map((flag) => {
 }).join("\n")}
   --help, -h               shows this text
 
-Exit status: 0 after a clean stop (SIGINT or SIGTERM), 1 when it cannot listen, 2 for invalid flags.`;
+Exit status: 0 after a clean stop (SIGINT or SIGTERM), 1 when it cannot listen or this Node is
+too old, 2 for invalid flags (or a control API open off loopback without a token).`;
 
 /** A flag, variable or command the CLI cannot use; it exits 2 with the message. */
 export class UsageError extends Error {}
@@ -187,6 +200,8 @@ export function readServeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new UsageError((error as Error).message);
   }
   const raw: Record<string, unknown> = {};
+  // Where each value came from, so a message names what the user actually typed or set.
+  const fromEnvironment = new Set<string>();
   for (const flag of FLAGS) {
     const fromFlag = values[flag.name];
     const fromEnv = env[flag.env];
@@ -198,16 +213,24 @@ export function readServeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
         ? fromFlag.map(String)
         : fromEnv?.split(",").map((key) => key.trim());
       if (list) raw[flag.option] = list;
+      if (!Array.isArray(fromFlag) && list) fromEnvironment.add(flag.option);
     } else if (fromFlag !== undefined || fromEnv !== undefined) {
       raw[flag.option] = fromFlag ?? fromEnv;
+      if (fromFlag === undefined) fromEnvironment.add(flag.option);
     }
   }
   const parsed = ServeOptions.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
-      const flag = FLAGS.find((candidate) => candidate.option === issue.path[0]);
-      const got = flag ? raw[flag.option] : undefined;
-      return `invalid --${flag?.name ?? issue.path.join(".")}${flag ? ` (or ${flag.env})` : ""}: ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(got)})`}`;
+      const [option, index] = issue.path;
+      const flag = FLAGS.find((candidate) => candidate.option === option);
+      if (!flag) return `${issue.path.join(".")} ${issue.message}`;
+      const name = fromEnvironment.has(flag.option) ? flag.env : `--${flag.name}`;
+      const value = raw[flag.option];
+      const got = typeof index === "number" && Array.isArray(value) ? value[index] : value;
+      const item = typeof index === "number" ? ` (item ${index + 1})` : "";
+      const shown = flag.secret || got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
+      return `${name}${item} ${issue.message}${shown}`;
     });
     throw new UsageError(lines.join("\n"));
   }

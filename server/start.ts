@@ -1,25 +1,25 @@
 /** Serving the fake on a Node port: the only module besides the CLI that touches the transport. */
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { z } from "zod";
 import type { Clock } from "./core/clock.js";
 import type { FakeController } from "./core/fake-controller.js";
+import { wholeNumberOrText } from "./core/number-input.js";
 import { FakeOptionsError, type FakeOptionsInput } from "./core/options.js";
 import { createFakeApp, type FakeApp } from "./http/app.js";
+import { isLoopback } from "./http/public-origin.js";
+import { answerParserErrors, answerUnreadableRequest } from "./node/client-errors.js";
+import { ConnectionDrain } from "./node/connection-drain.js";
 
 export const ListenOptions = z.object({
   /** 0 picks a free port. */
-  port: z.coerce
-    .number({ error: "must be a number" })
-    .int()
-    .min(0)
-    .max(65_535, { error: "must be a port from 0 to 65535" })
-    .default(4010),
-  host: z.string().min(1).default("127.0.0.1"),
+  port: wholeNumberOrText({ min: 0, max: 65_535 }).default(4010),
+  host: z.string().min(1, { error: "must not be empty" }).default("127.0.0.1"),
   /** A client that has not sent its headers by then is cut off (slow clients). */
-  headersTimeoutMs: z.coerce.number({ error: "must be a number" }).int().min(100).default(10_000),
+  headersTimeoutMs: wholeNumberOrText({ min: 100, unit: "ms" }).default(10_000),
   /** A client that has not sent its whole request by then is cut off. */
-  requestTimeoutMs: z.coerce.number({ error: "must be a number" }).int().min(100).default(30_000),
+  requestTimeoutMs: wholeNumberOrText({ min: 100, unit: "ms" }).default(30_000),
 });
 export type StartOptions = FakeOptionsInput & z.input<typeof ListenOptions>;
 
@@ -30,15 +30,26 @@ export interface RunningFake {
   readonly app: FakeApp;
   readonly fake: FakeController;
   readonly clock: Clock;
-  /** Stops accepting connections and resolves once in-flight requests have finished. */
+  /**
+   * Stops accepting connections, answers every request already received (with `Connection:
+   * close`), closes idle connections at once, and resolves when none is left.
+   */
   close(): Promise<void>;
 }
 
-/** How long close() waits for in-flight requests before cutting their connections. */
+/** How long close() waits for requests in flight before cutting their connections. */
 const CLOSE_GRACE_MS = 10_000;
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
-export const isLoopback = (host: string) => LOOPBACK.test(host);
+/**
+ * Why the fake must not listen as asked, or undefined: a control API open to every machine that
+ * reaches the port, with no token, would let any of them steer the fake or read its journal.
+ */
+function exposureProblem(host: string, options: FakeOptionsInput): string | undefined {
+  if (options.control === false || options.controlToken !== undefined || isLoopback(host)) {
+    return undefined;
+  }
+  return `Listening on ${host} would open the control API (/__fake) to every machine that can reach it: pass --control-token TOKEN (or FAKE_CONTROL_TOKEN; controlToken in code) to require a token, or --no-control (control: false) to turn it off`;
+}
 
 /**
  * Starts the fake on a port.
@@ -50,19 +61,25 @@ export async function start(options: StartOptions = {}): Promise<RunningFake> {
   const listen = ListenOptions.safeParse({ port, host, headersTimeoutMs, requestTimeoutMs });
   if (!listen.success)
     throw new FakeOptionsError(`Invalid fake options:\n${z.prettifyError(listen.error)}`);
-  const app = createFakeApp(fakeOptions);
+  const exposure = exposureProblem(listen.data.host, fakeOptions);
+  if (exposure !== undefined) throw new FakeOptionsError(exposure);
+  const app = createFakeApp({ ...fakeOptions, bindHost: listen.data.host });
   const { headersTimeoutMs: headersTimeout, requestTimeoutMs: requestTimeout } = listen.data;
-  const server = serve({
-    fetch: app.fetch,
-    port: listen.data.port,
-    hostname: listen.data.host,
-    serverOptions: {
+  const drain = new ConnectionDrain();
+  const server = createServer(
+    {
       headersTimeout,
       requestTimeout: Math.max(requestTimeout, headersTimeout),
       // Timeouts are only checked this often; Node's default (30 s) would outlive short ones.
       connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 2)),
+      // A request without Host reaches the adapter, which refuses it in JSON rather than empty.
+      requireHostHeader: false,
+      ServerResponse: drain.ServerResponse,
     },
-  });
+    getRequestListener(app.fetch, { errorHandler: answerUnreadableRequest }),
+  );
+  drain.attach(server);
+  answerParserErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", (error: NodeJS.ErrnoException) => {
@@ -75,6 +92,7 @@ export async function start(options: StartOptions = {}): Promise<RunningFake> {
           : error,
       );
     });
+    server.listen(listen.data.port, listen.data.host);
   });
   const address = server.address() as AddressInfo;
   const hostInUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -84,19 +102,6 @@ export async function start(options: StartOptions = {}): Promise<RunningFake> {
     app,
     fake: app.fake,
     clock: app.fake.clock,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        const force = setTimeout(
-          () => "closeAllConnections" in server && server.closeAllConnections(),
-          CLOSE_GRACE_MS,
-        );
-        force.unref();
-        server.close((error) => {
-          clearTimeout(force);
-          if (error) reject(error);
-          else resolve();
-        });
-        if ("closeIdleConnections" in server) server.closeIdleConnections();
-      }),
+    close: () => drain.close(server, CLOSE_GRACE_MS),
   };
 }

@@ -7,6 +7,50 @@ import { routes } from "../../contract/routes.js";
 import { IMAGE_PATH_PATTERN } from "../images/image-path.js";
 import type { Random } from "./random.js";
 
+/** RFC 9110 token: the only characters a header name may have. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+/** Visible ASCII with inner spaces or tabs: never CR, LF or NUL, which would split the answer. */
+const HEADER_VALUE = /^([\x21-\x7e]([\t\x20-\x7e]{0,8190}[\x21-\x7e])?)?$/;
+/** Headers that frame the answer or belong to one connection: the fake's transport sets them. */
+const FRAMING_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+const FaultHeaders = z
+  .record(
+    z.string(),
+    z.string().regex(HEADER_VALUE, {
+      error:
+        "must be visible ASCII, up to 8192 characters, with spaces only inside: no CR, LF or other control characters",
+    }),
+  )
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > 64) ctx.addIssue({ code: "custom", message: "at most 64 headers" });
+    const seen = new Set<string>();
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      const problem = !HEADER_NAME.test(name)
+        ? "must be a header name: letters, digits and !#$%&'*+.^_`|~-"
+        : FRAMING_HEADERS.has(lower)
+          ? `must not be a framing or hop-by-hop header (${[...FRAMING_HEADERS].join(", ")}): the fake frames its answers itself`
+          : seen.has(lower)
+            ? "names a header already given (header names ignore case)"
+            : undefined;
+      seen.add(lower);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path: [name], message: problem });
+    }
+  });
+
 const RouteName = z.enum([...(Object.keys(routes) as (keyof typeof routes)[]), "image"]);
 
 export const FaultAction = z.discriminatedUnion("type", [
@@ -20,7 +64,7 @@ export const FaultAction = z.discriminatedUnion("type", [
     type: z.literal("status"),
     status: z.int().min(400).max(599),
     body: z.json().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: FaultHeaders.optional(),
   }),
   z.strictObject({ type: z.literal("drop") }),
 ]);

@@ -1,4 +1,4 @@
-import { hash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { TaskStatus } from "../../contract/schemas.js";
 
 /** One request the fake answered. Never holds a key: only `keyId`, a one-way fingerprint. */
@@ -29,12 +29,19 @@ export interface JournalEntry {
 
 const keyIds = new Map<string, string>();
 const KEY_IDS_KEPT = 1000;
+// Drawn once per process: without it, hashing guesses ("test", "sk-1234") would name a weak key.
+const FINGERPRINT_SECRET = randomBytes(32);
 
-/** A fingerprint of a bearer key that tells keys apart and cannot be turned back into one. */
+/**
+ * A fingerprint of a bearer key: tells keys apart within this process, and cannot be turned back
+ * into the key or matched against guesses, being keyed by a secret this process drew.
+ *
+ * @example keyIdOf("sk-live-…") // "key_3f9a0c1d2e4b"
+ */
 export function keyIdOf(key: string): string {
   let id = keyIds.get(key);
   if (id === undefined) {
-    id = `key_${hash("sha256", key).slice(0, 12)}`;
+    id = `key_${createHmac("sha256", FINGERPRINT_SECRET).update(key).digest("hex").slice(0, 12)}`;
     // Every request names its key: remember a bounded number of fingerprints, not recompute them.
     if (keyIds.size >= KEY_IDS_KEPT) keyIds.clear();
     keyIds.set(key, id);

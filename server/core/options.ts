@@ -5,33 +5,55 @@
 import { z } from "zod";
 import { HttpUrl } from "../../contract/http-url.js";
 import type { Clock } from "./clock.js";
+import { decimalOrText, wholeNumberOrText } from "./number-input.js";
+import { MAX_DURATION_MS } from "./task-id.js";
 
-export const Profile = z.enum(["realistic", "fast", "instant"]);
+export const Profile = z.enum(["realistic", "fast", "instant"], {
+  error: "must be realistic, fast or instant",
+});
 export type Profile = z.infer<typeof Profile>;
 
 const RATE_UNITS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /** `5/s`, `100/m` or `1000/h`: how many API requests one key may make per window. */
-export const RateLimit = z.union([
-  z.object({ limit: z.int().min(1), windowMs: z.int().min(1) }),
-  z
-    .string()
-    .regex(/^[1-9][0-9]*\/[smh]$/, { error: "must look like 5/s, 100/m or 1000/h" })
-    .transform((text) => {
-      const [limit, unit] = text.split("/") as [string, keyof typeof RATE_UNITS];
-      return { limit: Number(limit), windowMs: RATE_UNITS[unit] };
-    }),
-]);
+export const RateLimit = z.union(
+  [
+    z.object({ limit: z.int().min(1), windowMs: z.int().min(1) }),
+    z
+      .string()
+      .regex(/^[1-9][0-9]*\/[smh]$/, { error: "must look like 5/s, 100/m or 1000/h" })
+      .transform((text) => {
+        const [limit, unit] = text.split("/") as [string, keyof typeof RATE_UNITS];
+        return { limit: Number(limit), windowMs: RATE_UNITS[unit] };
+      }),
+  ],
+  { error: "must look like 5/s, 100/m or 1000/h" },
+);
 export type RateLimit = z.output<typeof RateLimit>;
 
 const isClock = (value: unknown): value is Clock =>
   typeof value === "object" && value !== null && "now" in value && typeof value.now === "function";
 
-/** A duration in whole milliseconds, as flags, headers and the control API give it. */
-export const Milliseconds = z.coerce
-  .number({ error: "must be a number" })
-  .int()
-  .min(0, { error: "must be a whole number of ms, 0 or more" });
+/**
+ * Every task timing, wherever it comes from: whole ms up to what a task id carries (about 29.5
+ * days). A task slower than that is a stalled one for any test.
+ */
+export const TIMING_RULE = { min: 0, max: MAX_DURATION_MS, unit: "ms" } as const;
+
+/** A timing as code, a flag or a variable gives it. */
+export const Milliseconds = wholeNumberOrText(TIMING_RULE);
+
+/** A bearer token for the control API: long enough that guessing it over the network is hopeless. */
+export const ControlToken = z.string().regex(/^[\x21-\x7e]{16,1024}$/, {
+  error:
+    "must be 16 to 1024 visible ASCII characters without spaces (for example from `openssl rand -hex 16`)",
+});
+
+/** Where image URLs point: an http(s) origin, optionally with a path, and nothing a log could leak. */
+const PublicUrl = HttpUrl.refine((text) => {
+  const url = new URL(text);
+  return url.username === "" && url.password === "" && url.search === "" && url.hash === "";
+}, "must be an http(s) origin with an optional path: no user name, password, query or fragment");
 
 export const FakeOptions = z.object({
   /** Timings of new tasks: realistic (seconds), fast (a fraction of a second) or instant. */
@@ -41,27 +63,38 @@ export const FakeOptions = z.object({
   /** Overrides every task's time in `processing`. */
   processingMs: Milliseconds.optional(),
   /** The share of tasks that end `failed`, from 0 to 1. */
-  failureRate: z.coerce
-    .number({ error: "must be a number" })
-    .min(0)
-    .max(1, { error: "must be between 0 and 1" })
-    .default(0),
+  failureRate: decimalOrText(0, 1).default(0),
   /** Seals task ids and draws outcomes and pictures: replicas with the same seed answer each other's ids. */
-  seed: z.string().min(1).optional(),
+  seed: z.string().min(1, { error: "must not be empty" }).optional(),
   /** Accepted bearer keys; empty accepts any non-empty key. */
-  apiKeys: z.array(z.string().min(1, { error: "an API key must not be empty" })).default([]),
+  apiKeys: z
+    .array(
+      z
+        .string()
+        .min(1, { error: "must not be empty (a trailing or doubled comma?)" })
+        .regex(/^\S*$/, { error: "must not contain spaces: a bearer key is one word" }),
+    )
+    .default([]),
   /** Origin of every `image_url`; by default the origin the request came to. */
-  publicUrl: HttpUrl.optional(),
+  publicUrl: PublicUrl.optional(),
   /** Serves the control API under /__fake. */
   control: z.boolean().default(true),
+  /** When set, the control API needs `Authorization: Bearer <token>`. */
+  controlToken: ControlToken.optional(),
+  /** The address the fake listens on: a Host the control API answers besides loopback. */
+  bindHost: z.string().optional(),
   /** `system`, `manual` (moves only when advanced), or a clock of your own. */
-  clock: z.union([z.enum(["system", "manual"]), z.custom<Clock>(isClock)]).default("system"),
+  clock: z
+    .union([z.enum(["system", "manual"]), z.custom<Clock>(isClock)], {
+      error: "must be system or manual",
+    })
+    .default("system"),
   /** Answers 429 past this many API requests per key and window. */
   rateLimit: RateLimit.optional(),
   /** How many recent tasks the control API lists, and the most tasks changed by PATCH kept at once. */
-  maxTasks: z.coerce.number({ error: "must be a number" }).int().min(1).default(10_000),
+  maxTasks: wholeNumberOrText({ min: 1 }).default(10_000),
   /** The most requests kept in the journal. */
-  journalSize: z.coerce.number({ error: "must be a number" }).int().min(1).default(1_000),
+  journalSize: wholeNumberOrText({ min: 1 }).default(1_000),
   /** Checks every response against its route's schema and answers 500 on a mismatch. */
   selfCheck: z.boolean().default(Boolean(process.env.VITEST) || process.env.NODE_ENV === "test"),
 });

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { assumedTimings } from "../../contract/assumed-timings.js";
 import type { OutputSize } from "../../contract/output-size.js";
 import type { CreateImageRequest, Ratio } from "../../contract/schemas.js";
-import { Milliseconds, type Profile } from "./options.js";
+import { wholeNumber, wholeNumberText } from "./number-input.js";
+import { type Profile, TIMING_RULE } from "./options.js";
 import type { Random } from "./random.js";
 import type { TaskPlan } from "./tasks.js";
 
@@ -28,7 +29,7 @@ export function defaultErrorOf(ratio: Ratio | undefined, output: OutputSize): st
     : DEFAULT_FAILURE_ERROR;
 }
 
-/** Any part of a task's plan, as the control API and the `x-fake-*` headers give it. */
+/** Any part of a task's plan, as the control API's JSON and the fake's embedder give it. */
 export const PlanOverride = z.strictObject({
   outcome: z.enum(["completed", "failed"]).optional(),
   error: z
@@ -36,10 +37,16 @@ export const PlanOverride = z.strictObject({
     .min(1)
     .max(MAX_ERROR_LENGTH, { error: `must be at most ${MAX_ERROR_LENGTH} characters` })
     .optional(),
-  queuedMs: Milliseconds.optional(),
-  processingMs: Milliseconds.optional(),
+  queuedMs: wholeNumber(TIMING_RULE).optional(),
+  processingMs: wholeNumber(TIMING_RULE).optional(),
 });
 export type PlanOverride = z.output<typeof PlanOverride>;
+
+/** The same override as the `x-fake-*` headers give it: timings in digits. */
+export const PlanOverrideHeaders = PlanOverride.extend({
+  queuedMs: wholeNumberText(TIMING_RULE).optional(),
+  processingMs: wholeNumberText(TIMING_RULE).optional(),
+});
 
 /** The request headers that override the plan of the task they create. */
 export const PLAN_HEADERS = {

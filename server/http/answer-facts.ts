@@ -9,12 +9,13 @@ import type { FakeEnv } from "./fake-env.js";
 
 /**
  * `dropped` when a fault rule cut the connection, `aborted` when the client went away before the
- * answer (on a port its connection closed; in-process its request's AbortSignal fired).
+ * answer (mid-upload; on a port its connection closed; in-process its request's AbortSignal fired).
  *
  * @example state.journal.add({ …, outcome: outcomeOf(c) });
  */
 export function outcomeOf(c: Context<FakeEnv>): JournalEntry["outcome"] {
   if (c.get("dropped")) return "dropped";
+  if (c.get("aborted")) return "aborted";
   // The Node response, when there is one, says so without building the request's AbortSignal.
   const outgoing = c.env?.outgoing;
   const gone = outgoing ? outgoing.destroyed : c.req.raw.signal.aborted;

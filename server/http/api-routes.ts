@@ -69,12 +69,13 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
       // Another key's task is as unknown as a missing one: the id is sealed for its owner.
       const task = state.tasks.find(params.id, owner.key, now);
       if (!task) throw new ApiError("task_not_found", `No task with id '${params.id}'`);
+      const origin = publicOrigin(c, state.options.publicUrl);
+      if (!origin.ok) throw new ApiError("invalid_request", origin.message);
       const body = resultBody(
         params.id,
         task,
         now,
-        () =>
-          publicOrigin(c, state.options.publicUrl) + imagePath(state.tasks.imageNameOf(task.facts)),
+        () => origin.origin + imagePath(state.tasks.imageNameOf(task.facts)),
       );
       c.set("taskStatus", body.status);
       return body;

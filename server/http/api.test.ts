@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AssumedEnvelopeError, AssumedSpringError } from "../../contract/assumed-schemas.js";
 import { seedFixtures } from "../../contract/fixtures.js";
 import {
@@ -9,6 +9,7 @@ import {
 import { BASE_PATH } from "../../contract/routes.js";
 import { CreateImageResponse, TaskResult } from "../../contract/schemas.js";
 import { AUTH, fakeWithAgent, KEY, statusOf } from "../test-support/fake-agent.js";
+import { createFakeApp } from "./app.js";
 import { MAX_BODY_BYTES } from "./request-input.js";
 
 describe("create", () => {
@@ -135,7 +136,7 @@ describe("request-level errors", () => {
     expect((await post("application/json;charset=UTF-8")).status).toBe(200);
   });
 
-  it("rejects a body over 1 MiB and accepts one of exactly 1 MiB", async () => {
+  it("rejects a body over 1 MiB, closing the connection, and accepts one of exactly 1 MiB", async () => {
     const padded = (bytes: number) => {
       const base = JSON.stringify({ ...minimalRequest("gpt-image-2"), prompt: "" });
       return JSON.stringify({
@@ -145,8 +146,33 @@ describe("request-level errors", () => {
     };
     const post = (body: string) =>
       agent.post("/v1/image2/images").set(AUTH).set("Content-Type", "application/json").send(body);
-    expect((await post(padded(MAX_BODY_BYTES + 1))).status).toBe(statusOf("payload_too_large"));
+    const tooLarge = await post(padded(MAX_BODY_BYTES + 1));
+    expect(tooLarge.status).toBe(statusOf("payload_too_large"));
+    // The unread rest of the body must not be taken for the next request on the connection.
+    expect(tooLarge.headers.connection).toBe("close");
     expect((await post(padded(MAX_BODY_BYTES))).status).toBe(200);
+  });
+
+  it("journals a body its client stopped sending as aborted, quietly", async () => {
+    const app = createFakeApp({ clock: "manual" });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"model": "gpt-'));
+        controller.error(new Error("socket hang up"));
+      },
+    });
+    await app.request("/v1/image2/images", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+    expect(app.fake.requests()).toMatchObject([
+      { method: "POST", route: "createImageTask", status: 0, outcome: "aborted" },
+    ]);
   });
 
   it("answers an unknown task id, and another key's task, as not found", async () => {

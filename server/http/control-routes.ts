@@ -5,23 +5,34 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { isForwardMove, isTerminalStatus } from "../../contract/schemas.js";
-import { isManualClock } from "../core/clock.js";
+import { advanceProblem, isManualClock, LATEST_CLOCK_MS } from "../core/clock.js";
 import type { FakeState } from "../core/fake-state.js";
 import { FaultRule } from "../core/faults.js";
+import { wholeNumber } from "../core/number-input.js";
 import { gradePolling } from "../core/polling-grader.js";
 import type { RecentTask } from "../core/task-book.js";
 import { PlanOverride, withOverride } from "../core/task-planner.js";
 import { finishedAt, statusAt } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
+import { ControlError } from "./control-error.js";
+import { refuseForeignRequests, requireControlToken } from "./control-guard.js";
 import { issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { serveInspector } from "./pages.js";
+import { parseJsonBytes, readBody, TOO_LARGE_HEADERS, TOO_LARGE_MESSAGE } from "./request-input.js";
 
 /** Where the control API is mounted; never part of the provider's API. */
 export const CONTROL_PREFIX = "/__fake";
 
-const NextTasks = PlanOverride.extend({ count: z.int().min(1).default(1) });
-const ClockAdvance = z.strictObject({ advanceMs: z.number().min(0) });
+const ADVANCE_RULE = `must be a number of ms from 0 to ${LATEST_CLOCK_MS}`;
+const NextTasks = PlanOverride.extend({ count: wholeNumber({ min: 1 }).default(1) });
+const ClockAdvance = z.strictObject({
+  advanceMs: z
+    .number({ error: ADVANCE_RULE })
+    .min(0, { error: ADVANCE_RULE })
+    .max(LATEST_CLOCK_MS, { error: ADVANCE_RULE }),
+});
+const NoBody = z.strictObject({}).optional();
 const threshold = z
   .string()
   .regex(/^\d+(\.\d+)?$/, { error: "must be a number of ms, 0 or more" })
@@ -34,21 +45,14 @@ const PollingQuery = z.strictObject({
   abandonGraceMs: threshold,
 });
 
-class ControlError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-    readonly issues: unknown[] = [],
-  ) {
-    super(message);
-  }
-}
-
+/** The JSON body, within 1 MiB, parsed with the route's schema; an empty body is `undefined`. */
 async function bodyOf<S extends z.ZodType>(c: Context<FakeEnv>, schema: S): Promise<z.output<S>> {
-  const json: unknown = await c.req.json().catch(() => {
-    throw new ControlError(400, "the body must be JSON");
-  });
-  const parsed = schema.safeParse(json);
+  const read = await readBody(c);
+  if (!read.ok) throw new ControlError(413, TOO_LARGE_MESSAGE, [], TOO_LARGE_HEADERS);
+  const json =
+    read.bytes.length === 0 ? { ok: true as const, value: undefined } : parseJsonBytes(read.bytes);
+  if (!json.ok) throw new ControlError(400, `the body must be JSON: ${json.message}`);
+  const parsed = schema.safeParse(json.value);
   if (!parsed.success) throw new ControlError(400, "invalid body", issuesOf(parsed.error));
   return parsed.data;
 }
@@ -75,6 +79,11 @@ function describeTask(state: FakeState, task: RecentTask, now: number) {
 /** The control API, to mount at /__fake. */
 export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   const control = new Hono<FakeEnv>();
+  control.use(refuseForeignRequests(state.options));
+  // The inspector page holds no data and a browser cannot add a header to a page it opens: it comes
+  // before the token check, and the page sends the token with each request it makes.
+  serveInspector(control);
+  control.use(requireControlToken(state.options));
   // The control API has no bearer key to open an id with: it knows this process's recent tasks.
   const taskOr404 = (id: string) => {
     const task = state.tasks.recent(id);
@@ -100,7 +109,8 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
     });
   });
 
-  control.post("/reset", (c) => {
+  control.post("/reset", async (c) => {
+    await bodyOf(c, NoBody);
     state.reset();
     return c.json({ ok: true });
   });
@@ -132,6 +142,12 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
     if (isTerminalStatus(before))
       throw new ControlError(409, `task ${task.id} is ${before}: a terminal task never changes`);
     const plan = withOverride(task.plan, override);
+    if (plan.outcome === "completed" && task.pixels === undefined) {
+      throw new ControlError(
+        409,
+        `task ${task.id} asks for a ratio that has no size at its resolution (${String(task.request.ratio)} at ${String(task.request.resolution)}): it can only fail`,
+      );
+    }
     const after = statusAt({ createdMs: task.createdMs, plan }, now);
     if (!isForwardMove(before, after)) {
       throw new ControlError(
@@ -169,6 +185,8 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
         "the clock is the system clock; start the fake with --clock manual to advance it",
       );
     }
+    const problem = advanceProblem(state.clock.now(), advanceMs);
+    if (problem !== undefined) throw new ControlError(409, problem);
     state.clock.advance(advanceMs);
     return c.json(clockBody());
   });
@@ -188,11 +206,9 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
     return c.json({ ok: true });
   });
 
-  serveInspector(control);
-
   control.onError((error, c) => {
     if (error instanceof ControlError) {
-      return c.json({ error: error.message, issues: error.issues }, error.status);
+      return c.json({ error: error.message, issues: error.issues }, error.status, error.headers);
     }
     throw error;
   });

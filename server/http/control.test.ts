@@ -134,7 +134,7 @@ describe("control API", () => {
     const { id } = (await create()).body;
     await agent.post("/__fake/next-tasks").send({ outcome: "failed" });
     await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 } });
-    await agent.post("/__fake/reset");
+    await agent.post("/__fake/reset").send({});
     expect((await agent.get("/__fake/tasks")).body.tasks).toEqual([]);
     expect((await result(id)).status).toBe(200);
     expect((await agent.get("/__fake/next-tasks")).body.next).toEqual([]);

@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { assumedError, assumedErrorHeaders } from "../../contract/assumed-errors.js";
 import type { ErrorIssue, ErrorKind } from "../../contract/assumed-schemas.js";
+import type { FakeEnv } from "./fake-env.js";
 
 /** One problem with a request: where, what kind, and what is wrong or allowed. */
 export type Issue = Readonly<ErrorIssue>;
@@ -40,6 +41,18 @@ export class SelfCheckError extends Error {
   override name = "SelfCheckError";
 }
 
+/** The client went away before its request could be read: nobody is left to answer. */
+export class RequestAborted extends Error {
+  override name = "RequestAborted";
+}
+
+/**
+ * The body of an error that is the fake's own (no route, no assumed kind): the same envelope.
+ *
+ * @example fakeErrorBody(431, "The request headers are too large")
+ */
+export const fakeErrorBody = (status: number, msg: string) => ({ code: status, msg, data: null });
+
 /** The assumed response of an ApiError, with its issues listed when it has any. */
 export function errorResponse(
   error: ApiError,
@@ -63,12 +76,19 @@ export function answerUnknownRoute(c: Context): Response {
   return Response.json(body, { status });
 }
 
-/** The app's error handler: an ApiError as its assumed answer, anything else as a 500 that says so. */
-export function answerErrors(error: Error, c: Context): Response {
+/**
+ * The app's error handler: an ApiError as its assumed answer, an aborted request as a quiet 400
+ * nobody receives, anything else as a 500 that says so.
+ */
+export function answerErrors(error: Error, c: Context<FakeEnv>): Response {
   if (error instanceof ApiError)
     return errorResponse(error, { method: c.req.method, path: c.req.path });
+  if (error instanceof RequestAborted) {
+    c.set("aborted", true);
+    return Response.json(fakeErrorBody(400, error.message), { status: 400 });
+  }
   const selfCheck = error instanceof SelfCheckError;
   if (!selfCheck) console.error("image2-kit fake: unexpected error", error);
   const msg = selfCheck ? error.message : `The fake failed unexpectedly: ${error.message}`;
-  return Response.json({ code: 500, msg, data: null }, { status: 500 });
+  return Response.json(fakeErrorBody(500, msg), { status: 500 });
 }

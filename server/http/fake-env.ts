@@ -12,5 +12,6 @@ export interface FakeEnv {
     bodyHash: string;
     fault: string;
     dropped: boolean;
+    aborted: boolean;
   };
 }

@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { assumedError } from "../../contract/assumed-errors.js";
 import type { FakeState } from "../core/fake-state.js";
 import { CONTROL_PREFIX } from "./control-routes.js";
+import { fakeErrorBody } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { identifyRequest } from "./request-input.js";
 
@@ -51,13 +52,7 @@ export function injectFaults(state: FakeState): MiddlewareHandler<FakeEnv> {
         const fallback =
           action.status === 429
             ? assumedError("rate_limited", { message: "Too many requests (injected fault)" })
-            : {
-                body: {
-                  code: action.status,
-                  msg: `Injected fault: HTTP ${action.status}`,
-                  data: null,
-                },
-              };
+            : { body: fakeErrorBody(action.status, `Injected fault: HTTP ${action.status}`) };
         const headers = {
           ...(action.status === 429 && { "Retry-After": "1" }),
           ...action.headers,

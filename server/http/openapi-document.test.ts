@@ -84,14 +84,13 @@ describe("the served OpenAPI document, on a port", () => {
     expect(served.servers[0]?.url).toBe(`http://localhost:${port}${BASE_PATH}`);
   });
 
-  it("falls back to the address the client connected to when the Host header is not a host", async () => {
+  it("refuses a Host header that is not a host rather than serving a document that links to it", async () => {
     const res = await rawExchange(
       port,
       `GET http://evil.example/openapi.json HTTP/1.1\r\nHost: evil.example/"><script>\r\nConnection: close`,
     );
-    expect(res.status).toBe(200);
-    const served = JSON.parse(res.body) as Served;
-    expect(served.servers[0]?.url).toBe(`http://127.0.0.1:${port}${BASE_PATH}`);
+    expect(res.status).toBe(400);
+    expect(res.body).not.toContain("<script>");
   });
 
   it("hands out image URLs by the same rule", async () => {

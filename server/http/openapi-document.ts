@@ -52,8 +52,9 @@ async function documentFor(baseUrl: string, format: keyof typeof FORMATS): Promi
 export function serveOpenApi(app: Hono<FakeEnv>, publicUrl: string | undefined): void {
   for (const format of Object.keys(FORMATS) as (keyof typeof FORMATS)[]) {
     app.get(OPENAPI_PATHS[format], async (c) => {
-      const baseUrl = publicOrigin(c, publicUrl) + BASE_PATH;
-      return c.body(await documentFor(baseUrl, format), 200, {
+      const origin = publicOrigin(c, publicUrl);
+      if (!origin.ok) return c.json({ message: origin.message }, 400);
+      return c.body(await documentFor(origin.origin + BASE_PATH, format), 200, {
         "Content-Type": FORMATS[format].type,
       });
     });

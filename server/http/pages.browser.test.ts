@@ -1,17 +1,12 @@
-/**
- * The pages as a person sees them, in headless Chromium (Debian's package, driven by
- * playwright-core; `.ci/install-chromium` installs it).
- */
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+/** The pages as a person sees them, in headless Chromium. */
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedFixtures } from "../../contract/fixtures.js";
 import { minimalRequest } from "../../contract/request-cases.js";
 import { BASE_PATH, PRODUCTION_BASE_URL } from "../../contract/routes.js";
 import { type RunningFake, start } from "../start.js";
+import { chromiumSkipNote, hasChromium, launchChromium } from "../test-support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 const headers = { Authorization: "Bearer sk-pages", "Content-Type": "application/json" };
 
 let fake: RunningFake;
@@ -37,22 +32,12 @@ async function openPage(path: string): Promise<{ page: Page; requested: string[]
 }
 
 describe.skipIf(!hasChromium)(
-  `pages in headless Chromium${hasChromium ? "" : " (skipped: no Debian chromium; run .ci/install-chromium)"}`,
+  `pages in headless Chromium${chromiumSkipNote}`,
   { timeout: 30_000 },
   () => {
     beforeAll(async () => {
       fake = await start({ port: 0, profile: "instant", seed: "pages" });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
-      });
+      browser = await launchChromium();
     }, 60_000);
 
     afterAll(async () => {

@@ -67,13 +67,34 @@ th { background: #f4f4f4; } code { font-size: 12px; }
 <h2>Requests</h2>
 <table id="requests"><thead><tr><th>#</th><th>method</th><th>path</th><th>status</th><th>key</th></tr></thead><tbody></tbody></table>
 <script>
+// A fake started with --control-token is opened as /__fake/ui#token=<token>: a fragment never
+// leaves the browser, so no server or proxy log sees it. The tab keeps it; the address bar drops it.
+const TOKEN_KEY = "image2-kit-control-token";
+const fromFragment = new URLSearchParams(location.hash.slice(1)).get("token");
+if (fromFragment) {
+  sessionStorage.setItem(TOKEN_KEY, fromFragment);
+  history.replaceState(null, "", location.pathname + location.search);
+}
+const token = sessionStorage.getItem(TOKEN_KEY);
+const headers = token ? { Authorization: "Bearer " + token } : {};
+async function getJson(path) {
+  const res = await fetch(path, { headers });
+  if (res.status === 401) {
+    throw new Error("This fake needs its control token: open " + location.pathname + "#token=<the token it was started with>");
+  }
+  if (!res.ok) throw new Error(path + " answered " + res.status);
+  return res.json();
+}
 // Every value goes in as text, never as HTML: prompts are whatever clients sent.
 function cell(row, value) { const td = row.insertCell(); td.textContent = value == null ? "" : String(value); return td; }
 async function refresh() {
-  const [tasks, requests] = await Promise.all([
-    fetch("/__fake/tasks").then((r) => r.json()),
-    fetch("/__fake/requests").then((r) => r.json()),
-  ]);
+  let tasks, requests;
+  try {
+    [tasks, requests] = await Promise.all([getJson("/__fake/tasks"), getJson("/__fake/requests")]);
+  } catch (error) {
+    document.querySelector("#updated").textContent = error.message;
+    return;
+  }
   const taskBody = document.querySelector("#tasks tbody");
   taskBody.replaceChildren();
   for (const task of tasks.tasks.slice().reverse()) {

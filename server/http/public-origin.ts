@@ -1,55 +1,82 @@
 /**
- * Where clients reach the fake, for the URLs it hands out (`image_url`, the OpenAPI document's
- * first server): `--public-url` when given, else the request's Host header once it is a valid
- * `host[:port]`. Never the request line's absolute form (`GET http://elsewhere/… HTTP/1.1`),
- * which any client may write and which would let one client choose the URLs another is given.
+ * The origin this fake is reached at, from trusted input only: `--public-url` when given, else the
+ * request's Host header once it reads as a host (in-process, where no client is involved: the URL).
+ * Never the request line (`GET http://elsewhere/… HTTP/1.1` names whatever the client likes), and
+ * never a cache one client's request could fill for the others.
  */
+import { isIP } from "node:net";
 import type { Context } from "hono";
 import type { FakeEnv } from "./fake-env.js";
 
-// A DNS name or IPv4 address (underscores too: container names have them) or a bracketed IPv6
-// address, then an optional port. Nothing else: no userinfo, path, spaces or markup.
-const VALID_HOST =
-  /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
-
-/** The origin a Host header names, or undefined when the header is not a valid `host[:port]`. */
-export function originOfHost(scheme: "http" | "https", host: string): string | undefined {
-  if (!VALID_HOST.test(host)) return undefined;
-  try {
-    return new URL(`${scheme}://${host}`).origin;
-  } catch {
-    return undefined;
-  }
+/** A Host header read as RFC 9110 has it: a name or address, and maybe a port. */
+export interface Host {
+  /** Lowercase; an IPv6 address without its brackets. */
+  readonly hostname: string;
+  /** As it goes in a URL: the hostname (IPv6 in brackets) and the port when given. */
+  readonly authority: string;
 }
 
-// Every poll asks; parse each Host once (a fake sees a handful), not a URL per request.
-const origins = new Map<string, string>();
-const MAX_CACHED_ORIGINS = 100;
-
-function originOnNode(c: Context<FakeEnv>): string | undefined {
-  const socket = c.env?.incoming?.socket;
-  if (!socket) return undefined;
-  const scheme = "encrypted" in socket && socket.encrypted ? "https" : "http";
-  const host = c.req.header("host");
-  const key = `${scheme}:${host}`;
-  const cached = origins.get(key);
-  if (cached !== undefined) return cached;
-  const origin = host === undefined ? undefined : originOfHost(scheme, host);
-  if (origin !== undefined && origins.size < MAX_CACHED_ORIGINS) origins.set(key, origin);
-  if (origin !== undefined) return origin;
-  // No usable Host (HTTP/1.0, or garbage): the address the client connected to.
-  const address = socket.localAddress ?? "127.0.0.1";
-  const inUrl = address.includes(":") ? `[${address}]` : address;
-  return `${scheme}://${inUrl}:${socket.localPort}`;
-}
+const NAME =
+  /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
+const WITH_PORT = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::([0-9]{1,5}))?$/;
 
 /**
- * The origin (or `--public-url`, which may carry a path) the fake's own URLs start with.
+ * A Host header's value as a host, or undefined when it is not one.
  *
- * @example publicOrigin(c, undefined) // "http://127.0.0.1:4010" for a request with that Host
+ * @example parseHost("Fake.local:4010") // { hostname: "fake.local", authority: "fake.local:4010" }
  */
-export function publicOrigin(c: Context<FakeEnv>, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, "");
-  // In-process there is no socket and no request line: the URL the caller built is the only origin.
-  return originOnNode(c) ?? new URL(c.req.url).origin;
+export function parseHost(value: string): Host | undefined {
+  const match = WITH_PORT.exec(value.toLowerCase());
+  if (!match) return undefined;
+  const [, host = "", port] = match;
+  if (port !== undefined && Number(port) > 65_535) return undefined;
+  const bracketed = host.startsWith("[");
+  const hostname = bracketed ? host.slice(1, -1) : host;
+  if (bracketed ? isIP(hostname) !== 6 : !NAME.test(hostname)) return undefined;
+  return { hostname, authority: port === undefined ? host : `${host}:${port}` };
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/;
+
+/** Whether a host name or address is this machine's loopback. */
+export const isLoopback = (hostname: string) => LOOPBACK.test(hostname);
+
+/** The address a socket connection came in on, as a hostname (IPv4-mapped IPv6 unwrapped). */
+export function localAddressOf(c: Context<FakeEnv>): string | undefined {
+  const address = c.env?.incoming?.socket?.localAddress;
+  return address?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+}
+
+/** What `publicOrigin` answers: the origin, or why the request names none. */
+export type PublicOrigin =
+  | { readonly ok: true; readonly origin: string }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * The origin a client reaches this fake at, for `image_url` and anything else that links back.
+ *
+ * @example
+ * const origin = publicOrigin(c, state.options.publicUrl);
+ * if (origin.ok) imageUrl = origin.origin + imagePath(id);
+ */
+export function publicOrigin(c: Context<FakeEnv>, publicUrl: string | undefined): PublicOrigin {
+  if (publicUrl !== undefined) return { ok: true, origin: publicUrl.replace(/\/+$/, "") };
+  const header = c.req.header("host");
+  if (header !== undefined) {
+    const host = parseHost(header);
+    if (host) return { ok: true, origin: `http://${host.authority}` };
+    return {
+      ok: false,
+      message:
+        "The Host header is not a host name or address with an optional port; send the one you reached the fake at, or start the fake with --public-url",
+    };
+  }
+  if (c.env?.incoming) {
+    return {
+      ok: false,
+      message: "The request has no Host header; send the host you reached the fake at",
+    };
+  }
+  // In-process there is no connection: the URL is the embedding code's own, not a client's.
+  return { ok: true, origin: new URL(c.req.url).origin };
 }

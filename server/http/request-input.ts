@@ -7,8 +7,8 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { routeNameOf } from "../core/faults.js";
 import { keyIdOf } from "../core/journal.js";
-import { PLAN_HEADERS, PlanOverride } from "../core/task-planner.js";
-import { ApiError, describeIssues, issuesOf } from "./errors.js";
+import { PLAN_HEADERS, type PlanOverride, PlanOverrideHeaders } from "../core/task-planner.js";
+import { ApiError, describeIssues, issuesOf, RequestAborted } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 
 /** The largest request body the fake reads. */
@@ -46,25 +46,68 @@ export function authenticate(
   return { key, keyId };
 }
 
-async function readLimited(c: Context<FakeEnv>): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new ApiError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`);
-  const length = c.req.header("content-length");
-  if (length !== undefined) {
-    if (Number(length) > MAX_BODY_BYTES) throw tooLarge();
-    // Node's parser holds a body to its declared length, and this read skips the web stream.
-    return new Uint8Array(await c.req.raw.arrayBuffer());
+/** A request body read within MAX_BODY_BYTES, or why it could not be. */
+export type BodyRead =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly problem: "too_large" };
+
+/** Whether the declared Content-Length is over MAX_BODY_BYTES: refused before a byte is read. */
+export const declaresTooLarge = (c: Context<FakeEnv>) =>
+  Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES;
+
+/**
+ * The body, read no further than MAX_BODY_BYTES whether declared or streamed; throws
+ * RequestAborted when the client goes away mid-body.
+ */
+export async function readBody(c: Context<FakeEnv>): Promise<BodyRead> {
+  if (declaresTooLarge(c)) return { ok: false, problem: "too_large" };
+  try {
+    if (c.req.header("content-length") !== undefined) {
+      // Node's parser holds a body to its declared length, and this read skips the web stream.
+      return { ok: true, bytes: new Uint8Array(await c.req.raw.arrayBuffer()) };
+    }
+    const stream = c.req.raw.body;
+    if (!stream) return { ok: true, bytes: new Uint8Array() };
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of stream) {
+      total += chunk.byteLength;
+      if (total > MAX_BODY_BYTES) return { ok: false, problem: "too_large" };
+      chunks.push(chunk);
+    }
+    return { ok: true, bytes: Buffer.concat(chunks) };
+  } catch {
+    throw new RequestAborted("The client closed the connection before sending its whole body");
   }
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += chunk.byteLength;
-    if (total > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
+}
+
+/**
+ * Headers of a 413: the unread rest of the body would be taken for the next request, so the
+ * connection closes after the answer.
+ */
+export const TOO_LARGE_HEADERS = { Connection: "close" } as const;
+
+export const TOO_LARGE_MESSAGE = `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`;
+
+/** Whether a Content-Type names JSON: `application/json`, with or without parameters. */
+export const isJsonContentType = (value: string | undefined): boolean =>
+  value !== undefined && /^application\/json\s*(;|$)/i.test(value);
+
+/**
+ * Body bytes as JSON: valid UTF-8, not blank, and JSON; or what is wrong with them.
+ *
+ * @example parseJsonBytes(new TextEncoder().encode('{"a":1}')) // { ok: true, value: { a: 1 } }
+ */
+export function parseJsonBytes(
+  bytes: Uint8Array,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    const text = utf8.decode(bytes);
+    if (text.trim() === "") return { ok: false, message: "the body is empty; send a JSON object" };
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
   }
-  return Buffer.concat(chunks);
 }
 
 /** A fingerprint of a request body that spots a repeated create without keeping its prompt. */
@@ -98,8 +141,8 @@ export async function identifyRequest(
     }
     return;
   }
-  const bytes = await readLimited(c).catch(() => undefined);
-  if (bytes) c.set("bodyHash", bodyHashOf(bytes));
+  const read = await readBody(c).catch(() => undefined);
+  if (read?.ok) c.set("bodyHash", bodyHashOf(read.bytes));
 }
 
 /** The JSON body, parsed with the route's schema: every problem listed at once. */
@@ -108,23 +151,18 @@ export async function readJsonBody<S extends z.ZodType>(
   schema: S,
 ): Promise<z.output<S>> {
   const contentType = c.req.header("content-type");
-  if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) {
+  if (!isJsonContentType(contentType)) {
     throw new ApiError(
       "unsupported_media_type",
       `Content-Type must be application/json, not ${contentType ? `'${contentType}'` : "missing"}`,
     );
   }
-  const bytes = await readLimited(c);
-  c.set("bodyHash", bodyHashOf(bytes));
-  let json: unknown;
-  try {
-    const text = utf8.decode(bytes);
-    if (text.trim() === "") throw new SyntaxError("the body is empty; send a JSON object");
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ApiError("malformed_json", `The body is not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = schema.safeParse(json);
+  const read = await readBody(c);
+  if (!read.ok) throw new ApiError("payload_too_large", TOO_LARGE_MESSAGE, [], TOO_LARGE_HEADERS);
+  c.set("bodyHash", bodyHashOf(read.bytes));
+  const json = parseJsonBytes(read.bytes);
+  if (!json.ok) throw new ApiError("malformed_json", `The body is not valid JSON: ${json.message}`);
+  const parsed = schema.safeParse(json.value);
   if (!parsed.success) {
     const issues = issuesOf(parsed.error);
     throw new ApiError("invalid_request", describeIssues("Invalid request body", issues), issues);
@@ -140,7 +178,7 @@ export function planHeaders(c: Context<FakeEnv>): PlanOverride {
       return value === undefined ? [] : [[field, value]];
     }),
   );
-  const parsed = PlanOverride.safeParse(present);
+  const parsed = PlanOverrideHeaders.safeParse(present);
   if (parsed.success) return parsed.data;
   const issues = issuesOf(parsed.error).map((issue) => ({
     ...issue,

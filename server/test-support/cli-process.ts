@@ -2,8 +2,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
 import { type RunningProcess, runProcess } from "../../scripts/process.js";
 
-// The built entry point, as `npm start` and the package's bin run it (`npm test` builds first).
-const CLI = fileURLToPath(new URL("../../dist/server/cli.js", import.meta.url));
+// The built executable, as `npm start` and the package's bin run it (`npm test` builds first).
+const CLI = fileURLToPath(new URL("../../dist/server/bin.js", import.meta.url));
 const running: RunningProcess[] = [];
 
 afterEach(async () => {

@@ -1,0 +1,18 @@
+/**
+ * The one error of the control API: its answers are plain `{ error, issues }` bodies, since the
+ * control API is the fake's own and never part of the provider's.
+ */
+export type ControlStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415;
+
+export class ControlError extends Error {
+  override name = "ControlError";
+
+  constructor(
+    readonly status: ControlStatus,
+    message: string,
+    readonly issues: unknown[] = [],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}

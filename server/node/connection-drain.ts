@@ -1,0 +1,81 @@
+/**
+ * Stopping a node:http server without losing a request it has received. `server.close()` alone
+ * stops accepting but keeps serving every keep-alive connection until its client lets go, and
+ * never closes a connection that has not sent a request yet; cutting everything loses the
+ * requests in flight. A drain answers every request received, says `Connection: close` on each
+ * connection's last answer, and closes each connection as soon as it has nothing in flight.
+ */
+import {
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  ServerResponse,
+} from "node:http";
+import type { Socket } from "node:net";
+
+export class ConnectionDrain {
+  #draining = false;
+  /** Each open connection and how many of its requests are received and not yet answered. */
+  readonly #inFlight = new Map<Socket, number>();
+
+  /** The response class to create the server with: it closes connections while draining. */
+  readonly ServerResponse: typeof ServerResponse<IncomingMessage>;
+
+  constructor() {
+    const drain = this;
+    this.ServerResponse = class DrainingResponse extends ServerResponse<IncomingMessage> {
+      constructor(...args: ConstructorParameters<typeof ServerResponse<IncomingMessage>>) {
+        super(...args);
+        drain.#received(args[0].socket, this);
+      }
+
+      override writeHead(statusCode: number, ...rest: [unknown?, unknown?]): this {
+        // The last answer on its connection says so, so the client opens no further request on it.
+        if (drain.#draining && (drain.#inFlight.get(this.req.socket) ?? 0) <= 1) {
+          this.setHeader("Connection", "close");
+        }
+        return super.writeHead(statusCode, ...(rest as [string, OutgoingHttpHeaders]));
+      }
+    };
+  }
+
+  /** Follows the server's connections; call once, right after creating it. */
+  attach(server: Server): void {
+    server.on("connection", (socket: Socket) => {
+      this.#inFlight.set(socket, 0);
+      socket.once("close", () => this.#inFlight.delete(socket));
+    });
+  }
+
+  /** Whether close() has begun. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /**
+   * Stops accepting, answers every request already received, closes each connection once it is
+   * idle, and resolves when none is left; after `graceMs` the stragglers are cut.
+   */
+  close(server: Server, graceMs: number): Promise<void> {
+    this.#draining = true;
+    const closed = new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
+    for (const [socket, count] of this.#inFlight) if (count === 0) socket.destroy();
+    const force = setTimeout(() => {
+      for (const socket of this.#inFlight.keys()) socket.destroy();
+    }, graceMs);
+    force.unref();
+    return closed.finally(() => clearTimeout(force));
+  }
+
+  #received(socket: Socket, res: ServerResponse): void {
+    this.#inFlight.set(socket, (this.#inFlight.get(socket) ?? 0) + 1);
+    res.once("close", () => {
+      const left = (this.#inFlight.get(socket) ?? 1) - 1;
+      if (!this.#inFlight.has(socket)) return;
+      this.#inFlight.set(socket, left);
+      if (this.#draining && left === 0) socket.destroySoon();
+    });
+  }
+}
