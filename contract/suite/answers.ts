@@ -3,12 +3,39 @@ import { AssumedEnvelopeError, AssumedSpringError } from "../assumed-schemas.js"
 import { CreateImageResponse } from "../schemas.js";
 import type { Answer } from "./http-client.js";
 
-/**
- * A create answered with a task: a 2xx whose body is a task. Anything else created no task, and is
- * a rejection, whether a 4xx or an error inside a 2xx envelope.
- */
+const isSuccess = (answer: Answer) => answer.status >= 200 && answer.status < 300;
+
+/** A create answered with a task: a 2xx whose body is a task as documented. */
 export const isTaskCreated = (answer: Answer) =>
-  answer.status >= 200 && answer.status < 300 && CreateImageResponse.safeParse(answer.json).success;
+  isSuccess(answer) && CreateImageResponse.safeParse(answer.json).success;
+
+// Anything shaped like a task id, even one the documented pattern would refuse.
+const TASK_ID = /image_[0-9a-f]{8}-/i;
+const SUCCESS_CODES = new Set<unknown>([0, "0", 200, "200"]);
+
+/**
+ * A create answered in a way that certainly made no task: an HTTP client-error status, or a 2xx
+ * error envelope (`{code, msg, data: null}` with a non-zero code) with no task id anywhere in it.
+ * A 5xx or anything unrecognised may have made a task, and is never taken for a rejection.
+ */
+export function isRecognisedRejection(answer: Answer): boolean {
+  if (answer.status >= 400 && answer.status < 500) return true;
+  if (!isSuccess(answer)) return false;
+  const envelope = AssumedEnvelopeError.safeParse(answer.json);
+  return envelope.success && !SUCCESS_CODES.has(envelope.data.code) && !TASK_ID.test(answer.text);
+}
+
+/** How a create was answered, for the budget: a task, a rejection, or neither (maybe billed). */
+export type CreateOutcome = "task" | "rejected" | "unrecognised";
+
+export function createOutcome(answer: Answer): CreateOutcome {
+  if (isTaskCreated(answer)) return "task";
+  return isRecognisedRejection(answer) ? "rejected" : "unrecognised";
+}
+
+/** The answer's status and the start of its body, for failure messages. */
+export const describeAnswer = (answer: Answer) =>
+  `HTTP ${answer.status} ${answer.contentType ?? "(no content type)"}: ${answer.text.slice(0, 300) || "(empty body)"}`;
 
 export type BodyShape = "envelope" | "spring" | "other" | "not json";
 
