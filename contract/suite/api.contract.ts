@@ -299,8 +299,8 @@ describe("with control of the target (the fake, in-process or on a port)", () =>
     const { created, final } = await acceptAndFollow(ctx, request, {
       prepare: () => control.planNext(1, { queuedMs: 0 }),
     });
-    expect(created.status).toBe("processing");
-    expect(final.status).toBe("completed");
+    expect(created.status, "the fake did not follow its plan: no time queued").toBe("processing");
+    expect(final.status, "the fake did not follow its plan: the task completes").toBe("completed");
   });
 
   it("keeps polling through polls answered 429 until the task is terminal", async (ctx) => {
@@ -313,7 +313,7 @@ describe("with control of the target (the fake, in-process or on a port)", () =>
           times: 2,
         }),
     });
-    expect(final.status).toBe("completed");
+    expect(final.status, "the task completes once the polls are answered again").toBe("completed");
   });
 });
 

@@ -121,21 +121,23 @@ export function assertLifecycle(task: FollowedTask, model: Model): void {
     answersTask(task.withUnknownKey, created.id),
     `${cite("bearerKey")} a poll with a key the target does not know was answered with the task: ${describeAnswer(task.withUnknownKey)}`,
   ).toBe(false);
-  const ranks = [created.status, ...steps.map((step) => step.status)].map(
-    (status) => STATUS_RANK[status],
-  );
-  expect(ranks, `${cite("lifecycle")} the status went back`).toEqual(
+  const statuses = [created.status, ...steps.map((step) => step.status)];
+  const ranks = statuses.map((status) => STATUS_RANK[status]);
+  expect(ranks, `${cite("lifecycle")} the status went back: ${statuses.join(" → ")}`).toEqual(
     [...ranks].sort((a, b) => a - b),
   );
+  const asCreated = { id: created.id, created: created.created, model: created.model };
   for (const { result } of steps) {
+    const polled = { id: result.id, created: result.created, model: result.model };
     expect(
-      { id: result.id, created: result.created, model: result.model },
-      `${cite("taskIdentity")} a poll of ${created.id} answered another id, created or model`,
-    ).toEqual({ id: created.id, created: created.created, model: created.model });
+      polled,
+      `${cite("taskIdentity")} a poll of ${created.id} answered ${JSON.stringify(polled)}, the create ${JSON.stringify(asCreated)}`,
+    ).toEqual(asCreated);
   }
-  expect(stable(again), `${cite("lifecycle")} the task changed after it ended`).toEqual(
-    stable(final),
-  );
+  expect(
+    stable(again),
+    `${cite("lifecycle")} the task changed after it ended: ${JSON.stringify(stable(final))}, then ${JSON.stringify(stable(again))}`,
+  ).toEqual(stable(final));
   if (final.status !== "completed") return;
   expect(
     task.image?.status,
