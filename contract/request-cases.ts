@@ -275,25 +275,19 @@ export function undocumentedCreateRequests(): UndocumentedRequestCase[] {
   const aboveItsResolution = Model.options.flatMap((model): UndocumentedRequestCase[] => {
     const { maxResolution } = MODEL_LIMITS[model];
     const question = `whether ${model}, documented up to ${maxResolution}, refuses more at create or fails the task later`;
+    const above = (field: "resolution" | "size", value: string): UndocumentedRequestCase => ({
+      name: `${model}: ${field} ${value}, above the model's ${maxResolution}`,
+      model,
+      question,
+      body: { ...minimalRequest(model), [field]: value },
+    });
     const resolutions = resolutionsFor(model);
     const sizes = sizesFor(model);
     return [
       ...Resolution.options
         .filter((resolution) => !resolutions.includes(resolution))
-        .map((resolution) => ({
-          name: `${model}: resolution ${resolution}, above the model's ${maxResolution}`,
-          model,
-          question,
-          body: { ...minimalRequest(model), resolution },
-        })),
-      ...Size.options
-        .filter((size) => !sizes.includes(size))
-        .map((size) => ({
-          name: `${model}: size ${size}, above the model's ${maxResolution}`,
-          model,
-          question,
-          body: { ...minimalRequest(model), size },
-        })),
+        .map((resolution) => above("resolution", resolution)),
+      ...Size.options.filter((size) => !sizes.includes(size)).map((size) => above("size", size)),
     ];
   });
   // One such pair per model and resolution answers the question; each may be a billed task.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seedFixtures } from "../fixtures.js";
 import { TaskBudget } from "./budget.js";
 import type { Answer } from "./http-client.js";
 
@@ -10,14 +11,8 @@ const answer = (status: number, body: unknown, text = JSON.stringify(body) ?? ""
   text,
 });
 
-const TASK = {
-  id: "image_fd35ee52-2a98-44a6-b930-29a88ce9b8fd",
-  object: "image",
-  created: 1774836724,
-  model: "gpt-image-2",
-  status: "queued",
-  error: null,
-};
+/** The provider's own example of a create answered with a task. */
+const TASK = seedFixtures.createResponse;
 
 describe("the task budget", () => {
   it("gives a place back only for a recognisable rejection", () => {
