@@ -10,6 +10,11 @@ const limits = Model.options
   .map((model) => `${MODEL_LIMITS[model].maxReferenceImages} for ${model}`)
   .join(", ");
 
+/**
+ * Each documented rule, by name, as a sentence citing its section of API.md.
+ *
+ * @example DOCUMENTED_RULES.prompt // "prompt is a required, non-empty string (API.md, create)"
+ */
 export const DOCUMENTED_RULES = {
   bearerKey:
     "every request carries Authorization: Bearer <key>; without the account's key there is no task (API.md, base URL)",

@@ -157,6 +157,8 @@ export function validCreateRequests(): ValidRequestCase[] {
  * images, its largest sizes and resolution, the extreme ratios and quality (sent to gpt-image-2-r
  * too), and the provider's own example. `size` wins over `resolution` and `ratio`, so one request
  * may carry all three.
+ *
+ * @example limitCreateRequests().slice(0, 3).map((c) => c.model) // ["gpt-image-2", "gpt-image-2-r", "gpt-image-2"]
  */
 export function limitCreateRequests(): ValidRequestCase[] {
   const extremes = extremeRatios();
@@ -269,6 +271,8 @@ const OPTIONAL_FIELDS = ["quality", "ratio", "resolution", "size", "image_urls"]
  * Requests whose fate the documentation leaves open: a model above its resolution, a ratio with no
  * size at a resolution, an unknown field, null for an optional field, a prompt of blanks. A server
  * may accept or refuse each; the suite reports which, against what the fake does.
+ *
+ * @example undocumentedCreateRequests().find((c) => c.name === "a prompt of blanks")?.question
  */
 export function undocumentedCreateRequests(): UndocumentedRequestCase[] {
   const anyModel = minimalRequest("gpt-image-2");

@@ -69,7 +69,7 @@ async function listen(listener: RequestListener, host: string) {
 }
 
 /** What a stand-in saw, counted at its HTTP edge. */
-export interface Seen {
+interface Seen {
   /** Every POST to the create route, whatever came of it. */
   creates: number;
   /** Every request, in order. */

@@ -17,7 +17,7 @@ const SUITE_CONFIG = join(ROOT, "dist/contract/suite/vitest.config.js");
 /** The key every stand-in accepts; it must never show in any output. */
 export const KEY = "sk-contract-proof-5f0c/9e2b+7d==";
 
-export interface SuiteRun {
+interface SuiteRun {
   readonly exitCode: number;
   readonly output: string;
   readonly failed: { title: string; messages: string[] }[];
@@ -32,7 +32,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
  *
  * @example const run = await runBuiltSuite({ CONTRACT_BASE_URL: url }, { only: "rejects an empty prompt" });
  */
-export async function runBuiltSuite(
+async function runBuiltSuite(
   env: Record<string, string>,
   options: { only?: string; args?: string[]; cwd?: string } = {},
 ): Promise<SuiteRun> {
@@ -86,7 +86,7 @@ export async function runBuiltSuite(
 }
 
 /** The settings a run against a stand-in starts from: fast polling, a generous budget. */
-export const standInEnv = (server: StandIn, env: Record<string, string> = {}) => ({
+const standInEnv = (server: StandIn, env: Record<string, string> = {}) => ({
   CONTRACT_BASE_URL: server.url + BASE_PATH,
   CONTRACT_API_KEY: KEY,
   CONTRACT_MAX_TASKS: "1000",

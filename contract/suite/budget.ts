@@ -7,6 +7,11 @@
 import { type CreateOutcome, createOutcome } from "./answers.js";
 import type { Answer } from "./http-client.js";
 
+/**
+ * The run's places for creates that could make a task.
+ *
+ * @example const budget = new TaskBudget(3); if (budget.hold()) budget.settle(await send(create));
+ */
 export class TaskBudget {
   #held = 0;
   #confirmed = 0;

@@ -56,7 +56,11 @@ export interface SuiteConfig {
 /** Against a URL the default budget is small: every task created there may be billed. */
 const DEFAULT_URL_MAX_TASKS = 3;
 
-/** The suite's settings, or an error that names every bad variable. */
+/**
+ * The suite's settings, or an error that names every bad variable.
+ *
+ * @example readSuiteConfig({ CONTRACT_BASE_URL: "http://127.0.0.1:4010", CONTRACT_API_KEY: "k" }).maxTasks // 3
+ */
 export function readSuiteConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const parsed = ContractEnv.safeParse(env);
   if (!parsed.success) {

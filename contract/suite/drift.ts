@@ -14,6 +14,11 @@ export interface Observation {
   readonly matches: boolean;
 }
 
+/**
+ * Every observation of assumed behaviour in a run, drifted or matched.
+ *
+ * @example drift.observe("status at create", "the provider's example", "queued", created.status);
+ */
 export class DriftLog {
   readonly #observations: Observation[] = [];
 

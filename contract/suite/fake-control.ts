@@ -15,7 +15,7 @@ const FakeHealth = z.looseObject({
 });
 
 /** The part of a task's plan the suite decides for the next task (`POST /__fake/next-tasks`). */
-export interface PlanOverride {
+interface PlanOverride {
   readonly outcome?: "completed" | "failed";
   readonly error?: string;
   readonly queuedMs?: number;
@@ -23,12 +23,17 @@ export interface PlanOverride {
 }
 
 /** A fault rule the suite adds (`POST /__fake/faults`): a status for a number of polls. */
-export interface StatusFault {
+interface StatusFault {
   readonly match: { readonly route: "createImageTask" | "getTaskResult" };
   readonly action: { readonly type: "status"; readonly status: number };
   readonly times: number;
 }
 
+/**
+ * The fake's control API as the suite uses it.
+ *
+ * @example await control.planNext(1, { outcome: "failed", error: "moderation" });
+ */
 export class FakeControl {
   constructor(
     private readonly client: HttpClient,

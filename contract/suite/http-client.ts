@@ -53,9 +53,9 @@ export interface HttpClientOptions {
 }
 
 /** No API answer is anywhere near this; a bigger one is cut off. */
-export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** An image bigger than this is cut off: a 4K PNG is a few MiB. */
-export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 
 const mib = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
 
@@ -69,6 +69,11 @@ function parseJson(text: string): unknown {
 
 class TooLarge extends Error {}
 
+/**
+ * The suite's one way to the target.
+ *
+ * @example const answer = await client.send({ method: "GET", path: resultPath(id), label: "result" });
+ */
 export class HttpClient {
   #seq = 0;
   #halted: string | undefined;

@@ -32,7 +32,11 @@ function changeWindow(steps: readonly PollStep[], before: (status: TaskStatus) =
 const withinFactorTwo = (assumed: number, observed: { minMs: number; maxMs: number }) =>
   observed.maxMs >= assumed / 2 && observed.minMs <= assumed * 2;
 
-/** Records how a refusal looked (status and body shape) against the fake's assumed error. */
+/**
+ * Records how a refusal looked (status and body shape) against the fake's assumed error.
+ *
+ * @example observeRejection(drift, "invalid_request", "an empty prompt", answer);
+ */
 export function observeRejection(
   drift: DriftLog,
   kind: ErrorKind,
@@ -52,6 +56,8 @@ export function observeRejection(
 /**
  * What the fake would do with a create: refuse it, or make a task that completes or fails (a
  * ratio with no size at its resolution fails).
+ *
+ * @example assumedFate({ model: "gpt-image-2-r", prompt: "a cat", resolution: "2k" }) // "refused at create"
  */
 export function assumedFate(body: unknown): "refused at create" | "task completed" | "task failed" {
   const parsed = CreateImageRequest.safeParse(body);

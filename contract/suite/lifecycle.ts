@@ -109,7 +109,11 @@ const stable = (result: TaskResult) => ({
       : undefined,
 });
 
-/** The documented rules a followed task keeps; fails naming the first it breaks. */
+/**
+ * The documented rules a followed task keeps; fails naming the first it breaks.
+ *
+ * @example assertLifecycle(await followTask(target, client, config, created, createdAt), "gpt-image-2");
+ */
 export function assertLifecycle(task: FollowedTask, model: Model): void {
   const { created, steps, final, again } = task;
   expect(created.model, `${cite("createResponse")} the create answers the model asked for`).toBe(

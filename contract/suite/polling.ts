@@ -24,6 +24,11 @@ export interface PollStep {
   readonly result: TaskResult;
 }
 
+/**
+ * The result route's path for a task id.
+ *
+ * @example resultPath("image_…") // "/v1/result/image_…"
+ */
 export const resultPath = (id: string) =>
   routes.getTaskResult.path.replace("{id}", encodeURIComponent(id));
 
@@ -32,7 +37,11 @@ const isTerminal = (result: TaskResult): result is CompletedResult | FailedResul
 
 type Polled = { kind: "task"; result: TaskResult } | { kind: "wait"; ms: number; why: string };
 
-/** One poll: the task as it is now, a wait the target asked for, or an Error naming the broken rule. */
+/**
+ * One poll: the task as it is now, a wait the target asked for, or an Error naming the broken rule.
+ *
+ * @example const polled = await pollOnce(client, id, 3000); if (polled.kind === "wait") await target.sleep(polled.ms);
+ */
 export async function pollOnce(client: HttpClient, id: string, pollMs: number): Promise<Polled> {
   const answer = await client.send({ method: "GET", path: resultPath(id), label: "result" });
   if (answer.status === 429) {

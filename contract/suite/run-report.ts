@@ -33,7 +33,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 const show = (value: unknown) =>
   typeof value === "string" ? value : (JSON.stringify(value) ?? "—");
 
-export function verdictLine(outcome: RunOutcome): string {
+function verdictLine(outcome: RunOutcome): string {
   const { failures, checksPassed, skipped } = outcome;
   return failures.length > 0
     ? `FAILED: ${plural(failures.length, "check")} broke a documented rule${outcome.strict ? " or, strict, an assumption" : ""}`
@@ -65,7 +65,11 @@ function redacted(outcome: RunOutcome, redactor: Redactor): RunOutcome {
   };
 }
 
-/** The console summary printed at the end of a run. */
+/**
+ * The console summary printed at the end of a run.
+ *
+ * @example console.log(consoleSummary(outcome, redactor)) // "[contract] passed: 115 checks held, 1 skipped\n…"
+ */
 export function consoleSummary(run: RunOutcome, redactor: Redactor): string {
   const outcome = redacted(run, redactor);
   const lines = [`[contract] ${verdictLine(outcome)}`];

@@ -20,7 +20,11 @@ declare module "vitest" {
   }
 }
 
-/** Where the run goes: the injected target, else CONTRACT_BASE_URL. */
+/**
+ * Where the run goes: CONTRACT_BASE_URL when set, else the injected in-process fake.
+ *
+ * @example resolveTarget(readSuiteConfig(), inject("contractTarget")).baseUrl
+ */
 export function resolveTarget(
   config: SuiteConfig,
   injected: InjectedTarget | undefined,
@@ -52,6 +56,8 @@ export interface Target extends InjectedTarget {
  * A target from where it is and what its control API (if any) says about its clock. On a manual
  * clock the suite counts the time it advanced itself, so a target cannot stretch a run by what it
  * claims its time is.
+ *
+ * @example const target = makeTarget(where, await findFakeControl(client, config.control));
  */
 export function makeTarget(
   where: InjectedTarget,
