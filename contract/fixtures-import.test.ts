@@ -3,7 +3,7 @@ import { assumedError } from "./assumed-errors.js";
 import { AssumedErrorsFixture } from "./assumed-schemas.js";
 import { assumedErrorsFixture } from "./fixtures.js";
 import { importErrors } from "./fixtures-import.js";
-import type { Recording } from "./suite/recording.js";
+import type { Recording } from "./recording.js";
 
 let seq = 0;
 const recording = (label: string, path: string, status: number, body: unknown): Recording => ({

@@ -6,8 +6,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { AssumedErrorBody, type AssumedErrorsFixture, ErrorKind } from "./assumed-schemas.js";
+import { Recording } from "./recording.js";
 import { CreateImageResponse, TaskResult } from "./schemas.js";
-import { Recording } from "./suite/recording.js";
 
 export interface ImportOutcome {
   readonly fixture: AssumedErrorsFixture;

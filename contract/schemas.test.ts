@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { docsResultFixtures, seedFixtures } from "./fixtures.js";
-import { invalidCreateRequests, minimalRequest, validCreateRequests } from "./request-cases.js";
+import {
+  invalidCreateRequests,
+  limitCreateRequests,
+  minimalRequest,
+  undocumentedCreateRequests,
+  validCreateRequests,
+} from "./request-cases.js";
 import {
   CreateImageRequest,
   CreateImageResponse,
   MODEL_LIMITS,
   Model,
+  SIZE_RESOLUTION,
+  sizesFor,
   TaskResult,
 } from "./schemas.js";
 
@@ -26,9 +34,55 @@ describe("create request", () => {
 
   it("generates cases for every model on both sides", () => {
     for (const model of Model.options) {
-      expect(validCreateRequests().some((c) => c.name.startsWith(`${model}:`))).toBe(true);
-      expect(invalidCreateRequests().some((c) => c.name.startsWith(`${model}:`))).toBe(true);
+      expect(validCreateRequests().some((c) => c.model === model)).toBe(true);
+      expect(invalidCreateRequests().some((c) => c.model === model)).toBe(true);
     }
+  });
+
+  it("names each case's model as the model its body asks for", () => {
+    const cases = [...validCreateRequests(), ...limitCreateRequests(), ...invalidCreateRequests()];
+    for (const c of cases) {
+      const asked = (c.body as { model?: unknown } | null)?.model;
+      expect(c.model, c.name).toBe(Model.safeParse(asked).success ? asked : undefined);
+    }
+  });
+
+  it("reaches every documented limit of each model in the combined cases, all of them valid", () => {
+    const cases = limitCreateRequests();
+    for (const c of cases) expect(CreateImageRequest.safeParse(c.body).success, c.name).toBe(true);
+    const bodies = cases.map((c) => CreateImageRequest.parse(c.body));
+    for (const model of Model.options) {
+      const own = bodies.filter((body) => body.model === model);
+      const top = MODEL_LIMITS[model].maxResolution;
+      expect(own.some((b) => b.image_urls.length === MODEL_LIMITS[model].maxReferenceImages)).toBe(
+        true,
+      );
+      expect(own.every((b) => b.resolution === top || b === bodies[2])).toBe(true);
+      for (const size of sizesFor(model).filter((s) => SIZE_RESOLUTION[s] === top)) {
+        expect(
+          own.map((b) => b.size),
+          `${model} ${size}`,
+        ).toContain(size);
+      }
+      for (const ratio of ["21:9", "9:21"]) expect(own.map((b) => b.ratio)).toContain(ratio);
+    }
+    expect(bodies[2]).toEqual(CreateImageRequest.parse(seedFixtures.createRequest));
+    const firstThree = bodies.slice(0, 3);
+    expect(firstThree.map((b) => b.model).sort()).toEqual([
+      "gpt-image-2",
+      "gpt-image-2",
+      "gpt-image-2-r",
+    ]);
+    expect(firstThree.find((b) => b.model === "gpt-image-2-r")?.quality).not.toBe("low");
+  });
+
+  it("keeps requests the documentation leaves open out of both documented lists", () => {
+    const documented = [...validCreateRequests(), ...invalidCreateRequests()].map((c) =>
+      JSON.stringify(c.body),
+    );
+    const open = undocumentedCreateRequests();
+    expect(open.length).toBeGreaterThan(0);
+    for (const c of open) expect(documented, c.name).not.toContain(JSON.stringify(c.body));
   });
 
   it("fills in the documented defaults", () => {

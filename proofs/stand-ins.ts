@@ -1,7 +1,9 @@
 /**
  * Servers for proving the contract suite: the fake behind a wrapper that rewrites requests or
- * responses. Broken ones each break one documented rule; a differing one stays correct where the
- * documentation is silent. Test code only: the product has no switch for any of this.
+ * responses. Broken ones each break one documented rule; hostile ones hang, trickle, echo keys or
+ * answer garbage; differing ones stay correct where the documentation is silent. Each counts, at
+ * its own HTTP edge, the creates it received. Test code only: the product has no switch for any of
+ * this.
  */
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,12 +11,14 @@ import { getRequestListener } from "@hono/node-server";
 import type { FakeOptionsInput } from "../server/core/options.js";
 import { createFakeApp } from "../server/http/app.js";
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export interface Exchange {
-  readonly route: "create" | "result" | "image" | "other";
+  readonly route: "create" | "result" | "image" | "control" | "other";
   readonly method: string;
   readonly url: URL;
+  /** The request's headers as the client sent them. */
+  readonly headers: Headers;
   /** Where a second listener serves the same app, as a CDN host for images would. */
   readonly imageOrigin: string;
 }
@@ -23,6 +27,8 @@ export interface Wrapper {
   /** A name for the test: the rule it breaks, or what differs. */
   readonly name: string;
   readonly fake?: FakeOptionsInput;
+  /** Serves the fake's control API (/__fake); otherwise it is not there, as on production. */
+  readonly control?: boolean;
   /** Rewrites a create request's JSON body before the fake sees it. */
   readonly requestBody?: (body: Json) => Json;
   /** Rewrites a request's headers before the fake sees it. */
@@ -32,14 +38,18 @@ export interface Wrapper {
     answer: { status: number; body: Json },
     exchange: Exchange,
   ) => { status: number; body: unknown; headers?: Record<string, string> };
-  /** Replaces a response outright (non-JSON answers such as images). */
-  readonly replace?: (response: Response, exchange: Exchange) => Response | undefined;
+  /** Replaces a response outright, before or after the fake answers (non-JSON, hanging, endless). */
+  readonly replace?: (
+    response: Response | undefined,
+    exchange: Exchange,
+  ) => Response | undefined | Promise<Response | undefined>;
 }
 
 const routeOf = (path: string): Exchange["route"] => {
   if (/\/v1\/image2\/images$/.test(path)) return "create";
   if (/\/v1\/result\/[^/]+$/.test(path)) return "result";
   if (path.startsWith("/images/")) return "image";
+  if (path.startsWith("/__fake")) return "control";
   return "other";
 };
 
@@ -49,13 +59,35 @@ async function listen(listener: RequestListener, host: string) {
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Hanging and endless answers never finish on their own.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-/** Serves the fake behind the wrapper on a loopback port, and again on 127.0.0.2 for images. */
-export async function serveWrapped(wrapper: Wrapper) {
+/** What a stand-in saw, counted at its HTTP edge. */
+interface Seen {
+  /** Every POST to the create route, whatever came of it. */
+  creates: number;
+  /** Every request, in order. */
+  readonly requests: { method: string; path: string; authorization: string | null }[];
+}
+
+/** A stand-in on a loopback port: the fake behind the wrapper, images again on 127.0.0.2. */
+export interface StandIn {
+  readonly url: string;
+  readonly seen: Seen;
+  /** Tasks the fake behind the wrapper made. */
+  tasks(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function serveWrapped(wrapper: Wrapper): Promise<StandIn> {
   const app = createFakeApp({ profile: "fast", ...wrapper.fake });
+  const seen: Seen = { creates: 0, requests: [] };
   let imageOrigin = "";
   const listener = getRequestListener(async (request) => {
     const url = new URL(request.url);
@@ -63,8 +95,25 @@ export async function serveWrapped(wrapper: Wrapper) {
       route: routeOf(url.pathname),
       method: request.method,
       url,
+      headers: new Headers(request.headers),
       imageOrigin,
     };
+    seen.requests.push({
+      method: request.method,
+      path: url.pathname,
+      authorization: request.headers.get("authorization"),
+    });
+    if (exchange.route === "create" && request.method === "POST") seen.creates += 1;
+    if (exchange.route === "control" && !wrapper.control) {
+      return Response.json(
+        { message: `No handler found for ${request.method} ${url.pathname}` },
+        {
+          status: 404,
+        },
+      );
+    }
+    const early = await wrapper.replace?.(undefined, exchange);
+    if (early) return early;
     const headers = new Headers(request.headers);
     wrapper.requestHeaders?.(headers, exchange);
     let body: string | undefined = request.method === "GET" ? undefined : await request.text();
@@ -78,7 +127,7 @@ export async function serveWrapped(wrapper: Wrapper) {
     const response = await app.fetch(
       new Request(request.url, { method: request.method, headers, body: body ?? null }),
     );
-    const replaced = wrapper.replace?.(response, exchange);
+    const replaced = await wrapper.replace?.(response, exchange);
     if (replaced) return replaced;
     if (!wrapper.json || !response.headers.get("content-type")?.includes("json")) return response;
     const rewritten = wrapper.json(
@@ -95,9 +144,23 @@ export async function serveWrapped(wrapper: Wrapper) {
   imageOrigin = images.origin;
   return {
     url: api.origin,
-    app,
+    seen,
+    tasks: async () => {
+      const health = (await (await app.request("/__fake/health")).json()) as { tasks: number };
+      return health.tasks;
+    },
     close: async () => {
       await Promise.all([api.close(), images.close()]);
     },
   };
 }
+
+type JsonRewrite = NonNullable<Wrapper["json"]>;
+
+/** Rewrites the 200 answers of one route. */
+export const onRoute =
+  (route: Exchange["route"], change: (body: Json, exchange: Exchange) => Json): JsonRewrite =>
+  (answer, exchange) =>
+    exchange.route === route && answer.status === 200
+      ? { status: 200, body: change(answer.body, exchange) }
+      : answer;

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FakeOptionsError } from "./core/options.js";
 import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
@@ -33,7 +33,11 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** Runs the contract suite shipped in this package, exactly as `npm run contract` runs it. */
+/**
+ * Runs the contract suite shipped in this package, as `npm run contract` runs it, from wherever the
+ * caller is: paths are resolved against the caller's directory and nothing is written inside the
+ * package, so it runs from a read-only `node_modules`.
+ */
 async function contractCommand(argv: readonly string[]): Promise<number> {
   const missing = argv.some((arg) => arg === "--help" || arg === "-h")
     ? []
@@ -47,19 +51,40 @@ async function contractCommand(argv: readonly string[]): Promise<number> {
 
 Runs the contract suite against the in-process fake, or against CONTRACT_BASE_URL with
 CONTRACT_API_KEY. Settings: CONTRACT_MAX_TASKS, CONTRACT_POLL_MS, CONTRACT_TIMEOUT_MS,
-CONTRACT_REQUEST_TIMEOUT_MS, CONTRACT_STRICT, CONTRACT_REPORT, CONTRACT_RECORD_DIR (see the README).
+CONTRACT_REQUEST_TIMEOUT_MS, CONTRACT_STRICT, CONTRACT_REPORT, CONTRACT_RECORD_DIR, CONTRACT_CONTROL,
+CONTRACT_CONTROL_TOKEN (see the README).
 Flags are passed to vitest, e.g. --reporter=junit --outputFile.junit=contract.xml.
+CONTRACT_REPORT, CONTRACT_RECORD_DIR and --outputFile paths are relative to the current directory.
 Exit status: 0 when every documented rule holds.`);
     return 0;
+  }
+  const cwd = process.cwd();
+  // vitest resolves --outputFile against its root, which is inside the package: make it the caller's.
+  const args = argv.map((arg, index) => {
+    const inline = /^(--outputFile(?:\.[\w-]+)?=)(.+)$/.exec(arg);
+    if (inline?.[1] && inline[2]) return inline[1] + resolve(cwd, inline[2]);
+    const previous = argv[index - 1];
+    return previous && /^--outputFile(\.[\w-]+)?$/.test(previous) && !arg.startsWith("-")
+      ? resolve(cwd, arg)
+      : arg;
+  });
+  const env = { ...process.env };
+  for (const name of ["CONTRACT_REPORT", "CONTRACT_RECORD_DIR"] as const) {
+    const value = env[name];
+    if (value) env[name] = resolve(cwd, value);
   }
   const vitest = join(
     dirname(createRequire(import.meta.url).resolve("vitest/package.json")),
     "vitest.mjs",
   );
-  const config = fileURLToPath(new URL("../contract/suite/vitest.config.js", import.meta.url));
-  const child = spawn(process.execPath, [vitest, "run", "--config", config, ...argv], {
-    stdio: "inherit",
-  });
+  const config = fileURLToPath(new URL("./contract-vitest.config.js", import.meta.url));
+  // The native loader imports the compiled config as it is; bundling it would write a temporary
+  // file beside it, inside the package.
+  const child = spawn(
+    process.execPath,
+    [vitest, "run", "--config", config, "--configLoader", "native", ...args],
+    { stdio: "inherit", env },
+  );
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", forward).on("SIGTERM", forward);
   const [code] = (await once(child, "exit")) as [number | null];

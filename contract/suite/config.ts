@@ -10,6 +10,12 @@ const flag = z.string().optional().transform(isFlagOn);
 const wholeMs = (fallback: number) =>
   z.coerce.number({ error: "must be a number of ms" }).int().min(1).default(fallback);
 
+/** Whether the suite looks for the fake's control API on the target (`<origin>/__fake/health`). */
+export const ControlMode = z.enum(["auto", "on", "off"], {
+  error: "must be auto (probe the target), on (require the fake's control API) or off",
+});
+export type ControlMode = z.infer<typeof ControlMode>;
+
 const ContractEnv = z.object({
   CONTRACT_BASE_URL: HttpUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
   CONTRACT_API_KEY: z.string().min(1).optional(),
@@ -20,30 +26,41 @@ const ContractEnv = z.object({
   CONTRACT_STRICT: flag,
   CONTRACT_REPORT: z.string().min(1).optional(),
   CONTRACT_RECORD_DIR: z.string().min(1).optional(),
+  CONTRACT_CONTROL: ControlMode.default("auto"),
+  CONTRACT_CONTROL_TOKEN: z.string().min(1).optional(),
 });
 
 export interface SuiteConfig {
   /** Unset: the in-process fake. */
   readonly baseUrl: string | undefined;
   readonly apiKey: string;
-  /** The most tasks the run may create; each is billed on production. */
+  /** The most creates that could make a task; each task is billed on production. */
   readonly maxTasks: number;
   readonly pollMs: number;
   /** How long one task may take before the run fails. */
   readonly timeoutMs: number;
+  /** How long one request may take, all of it: headers and body. */
   readonly requestTimeoutMs: number;
   readonly strict: boolean;
   readonly reportPath: string | undefined;
   readonly recordDir: string | undefined;
+  readonly control: ControlMode;
+  /** Sent as the bearer credential of the fake's control API, never to the API itself. */
+  readonly controlToken: string | undefined;
 }
 
 /** Against a URL the default budget is small: every task created there may be billed. */
 const DEFAULT_URL_MAX_TASKS = 3;
 
-/** The suite's settings, or an error that names every bad variable. */
+/**
+ * The suite's settings, or an error that names every bad variable.
+ *
+ * @example readSuiteConfig({ CONTRACT_BASE_URL: "http://127.0.0.1:4010", CONTRACT_API_KEY: "k" }).maxTasks // 3
+ */
 export function readSuiteConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const parsed = ContractEnv.safeParse(env);
   if (!parsed.success) {
+    // The path only: a value may be a secret.
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid contract settings:\n${lines.join("\n")}`);
   }
@@ -65,5 +82,7 @@ export function readSuiteConfig(env: NodeJS.ProcessEnv = process.env): SuiteConf
     strict: vars.CONTRACT_STRICT,
     reportPath: vars.CONTRACT_REPORT,
     recordDir: vars.CONTRACT_RECORD_DIR,
+    control: vars.CONTRACT_CONTROL,
+    controlToken: vars.CONTRACT_CONTROL_TOKEN,
   };
 }

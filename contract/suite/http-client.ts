@@ -1,11 +1,14 @@
 /**
- * Every request the suite makes goes through here: supertest against the target, a timeout on
- * each request, and, when asked, a recording of each exchange with the bearer key redacted.
+ * Every request the suite makes goes through here, to the API, to the fake's control API and for
+ * images: supertest (fetch for images), one deadline for the whole of each request, a cap on what
+ * is read, every secret redacted from what comes back, and, when asked, a recording of each API
+ * exchange. A target that hangs, trickles or cannot be reached stops the run: later requests are
+ * refused at once, naming the one that failed.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import type { IncomingMessage } from "node:http";
 import request from "supertest";
-import type { Recording } from "./recording.js";
+import { type Recording, writeRecording } from "../recording.js";
+import type { Redactor } from "../redact.js";
 
 export interface SentRequest {
   readonly method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
@@ -22,6 +25,7 @@ export interface SentRequest {
   readonly label: string;
 }
 
+/** An answer, every secret already redacted from it. */
 export interface Answer {
   readonly status: number;
   readonly contentType: string | undefined;
@@ -31,18 +35,29 @@ export interface Answer {
   readonly text: string;
 }
 
-const REDACTED = "[redacted]";
-
-/** Replaces every occurrence of the key, and any bearer credential, with a marker. */
-function redact<T>(value: T, key: string): T {
-  const text = JSON.stringify(value);
-  if (text === undefined) return value;
-  const scrubbed = text
-    .split(key)
-    .join(REDACTED)
-    .replace(/(Bearer\s+)(?!\[redacted\])[^"\\\s]+/gi, `$1${REDACTED}`);
-  return JSON.parse(scrubbed) as T;
+export interface Download {
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly bytes: Uint8Array;
 }
+
+export interface HttpClientOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** The bearer credential of the fake's control API; never sent to the API. */
+  readonly controlToken: string | undefined;
+  /** CONTRACT_REQUEST_TIMEOUT_MS: the most one request may take, headers and body. */
+  readonly timeoutMs: number;
+  readonly recordDir: string | undefined;
+  readonly redactor: Redactor;
+}
+
+/** No API answer is anywhere near this; a bigger one is cut off. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/** An image bigger than this is cut off: a 4K PNG is a few MiB. */
+const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+
+const mib = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
 
 function parseJson(text: string): unknown {
   try {
@@ -52,90 +67,153 @@ function parseJson(text: string): unknown {
   }
 }
 
+class TooLarge extends Error {}
+
+/**
+ * The suite's one way to the target.
+ *
+ * @example const answer = await client.send({ method: "GET", path: resultPath(id), label: "result" });
+ */
 export class HttpClient {
   #seq = 0;
+  #halted: string | undefined;
+  readonly #origin: string;
 
-  constructor(
-    private readonly baseUrl: string,
-    private readonly apiKey: string,
-    private readonly timeoutMs: number,
-    private readonly recordDir: string | undefined,
-  ) {}
+  constructor(private readonly options: HttpClientOptions) {
+    this.#origin = new URL(options.baseUrl).origin;
+  }
 
+  /** Why the run stopped sending: the request that hung or could not be sent; else undefined. */
+  get halted(): string | undefined {
+    return this.#halted;
+  }
+
+  /** One API request, recorded when a recording folder is set. */
   async send(sent: SentRequest): Promise<Answer> {
     const headers: Record<string, string> = {
-      ...(sent.auth !== false && { Authorization: `Bearer ${this.apiKey}` }),
-      ...(sent.body !== undefined && { "Content-Type": "application/json" }),
+      ...(sent.auth !== false && { Authorization: `Bearer ${this.options.apiKey}` }),
+      ...((sent.body !== undefined || sent.rawBody !== undefined) && {
+        "Content-Type": "application/json",
+      }),
       ...sent.headers,
     };
     const payload = sent.body === undefined ? sent.rawBody : JSON.stringify(sent.body);
+    const url = this.options.baseUrl + sent.path;
     const started = Date.now();
-    let req = request(this.baseUrl)
-      [sent.method.toLowerCase() as "get"](sent.path)
-      .set(headers)
-      .timeout({ response: this.timeoutMs, deadline: this.timeoutMs * 2 })
-      .buffer(true)
-      .parse((res, done) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          text += chunk;
-        });
-        res.on("end", () => done(null, text));
-      })
-      .ok(() => true);
-    if (payload !== undefined) req = req.send(payload);
-    const res = await req;
-    // A target that echoes the key back (some error pages do) must not carry it into test output.
-    const text = (typeof res.body === "string" ? res.body : "").split(this.apiKey).join(REDACTED);
-    const answer: Answer = {
-      status: res.status,
-      contentType: res.headers["content-type"],
-      headers: res.headers as Record<string, string>,
-      json: parseJson(text),
-      text,
-    };
-    await this.#record(sent, headers, answer, Date.now() - started);
+    const answer = await this.#exchange(sent.method, url, headers, payload, sent.label);
+    await this.#record(sent, url, headers, answer, Date.now() - started);
     return answer;
   }
 
-  /** Downloads an absolute URL (an image, often on another host) without the bearer key. */
-  async download(
-    url: string,
-    label: string,
-  ): Promise<{ status: number; contentType: string | null; bytes: Uint8Array }> {
-    const started = Date.now();
-    const res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    const contentType = res.headers.get("content-type");
-    const answer: Answer = {
-      status: res.status,
-      contentType: contentType ?? undefined,
-      headers: Object.fromEntries(res.headers),
-      json: undefined,
-      text: `<${bytes.byteLength} bytes of ${contentType ?? "unknown type"}>`,
+  /**
+   * One request to the fake's control API at `<origin>/__fake<path>`: a JSON body, no Origin header,
+   * the control token (never the API key) as its bearer credential. Never recorded.
+   */
+  control(method: "GET" | "POST", path: string, body?: unknown): Promise<Answer> {
+    const headers: Record<string, string> = {
+      ...(this.options.controlToken && { Authorization: `Bearer ${this.options.controlToken}` }),
+      ...(body !== undefined && { "Content-Type": "application/json" }),
     };
-    await this.#record(
-      { method: "GET", path: url, label, auth: false },
-      {},
-      answer,
-      Date.now() - started,
-      url,
-    );
-    return { status: res.status, contentType, bytes };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return this.#exchange(method, `${this.#origin}/__fake${path}`, headers, payload, "control");
+  }
+
+  /** Downloads an absolute URL (an image, often on another host) without the bearer key. */
+  async download(url: string, label: string): Promise<Download> {
+    this.#refuseWhenHalted();
+    const started = Date.now();
+    const what = this.options.redactor.text(`GET ${url} (${label})`);
+    let download: Download;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs) });
+      download = {
+        status: res.status,
+        contentType: res.headers.get("content-type"),
+        bytes: await readCapped(res, MAX_IMAGE_BYTES),
+      };
+      const answer: Answer = {
+        status: download.status,
+        contentType: download.contentType ?? undefined,
+        headers: this.options.redactor.value(Object.fromEntries(res.headers)),
+        json: undefined,
+        text: `<${download.bytes.byteLength} bytes of ${download.contentType ?? "unknown type"}>`,
+      };
+      await this.#record({ method: "GET", label }, url, {}, answer, Date.now() - started);
+    } catch (error) {
+      if (error instanceof TooLarge) {
+        throw new Error(`${what} is larger than ${mib(MAX_IMAGE_BYTES)}: stopped reading it`);
+      }
+      throw this.#halt(what, error);
+    }
+    return download;
+  }
+
+  async #exchange(
+    method: SentRequest["method"],
+    url: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    label: string,
+  ): Promise<Answer> {
+    this.#refuseWhenHalted();
+    const { redactor, timeoutMs } = this.options;
+    const target = new URL(url);
+    const what = redactor.text(`${method} ${url} (${label})`);
+    let res: request.Response;
+    try {
+      let req = request(target.origin)
+        [method.toLowerCase() as "get"](target.pathname + target.search)
+        .set(headers)
+        .timeout({ deadline: timeoutMs })
+        .buffer(true)
+        .parse(cappedText(MAX_ANSWER_BYTES))
+        .ok(() => true);
+      if (payload !== undefined) req = req.send(payload);
+      res = await req;
+    } catch (error) {
+      if (error instanceof TooLarge) {
+        throw new Error(`${what} answered more than ${mib(MAX_ANSWER_BYTES)}: stopped reading it`);
+      }
+      throw this.#halt(what, error);
+    }
+    // A target that echoes a secret back (some error pages do) must not carry it any further.
+    const text = redactor.text(typeof res.body === "string" ? res.body : "");
+    return {
+      status: res.status,
+      contentType: res.headers["content-type"],
+      headers: redactor.value(res.headers as Record<string, string>),
+      json: redactor.value(parseJson(text)),
+      text,
+    };
+  }
+
+  #refuseWhenHalted(): void {
+    if (this.#halted) throw new Error(`not sent: ${this.#halted}`);
+  }
+
+  #halt(what: string, error: unknown): Error {
+    const { timeoutMs, redactor } = this.options;
+    const timedOut =
+      (error as { timeout?: unknown }).timeout !== undefined ||
+      (error as Error).name === "TimeoutError";
+    const reason = timedOut
+      ? `did not finish within CONTRACT_REQUEST_TIMEOUT_MS=${timeoutMs}: the target hung or trickled`
+      : `could not be sent: ${(error as Error).message}`;
+    this.#halted = redactor.text(`${what} ${reason}`);
+    return new Error(`${this.#halted}; the rest of the run is skipped`);
   }
 
   async #record(
-    sent: SentRequest,
+    sent: Pick<SentRequest, "method" | "label" | "body" | "rawBody">,
+    url: string,
     headers: Record<string, string>,
     answer: Answer,
     durationMs: number,
-    url = this.baseUrl + sent.path,
   ) {
-    if (!this.recordDir) return;
-    const seq = ++this.#seq;
+    if (!this.options.recordDir) return;
+    this.#seq += 1;
     const recording: Recording = {
-      seq,
+      seq: this.#seq,
       label: sent.label,
       request: {
         method: sent.method,
@@ -151,11 +229,52 @@ export class HttpClient {
       },
       durationMs,
     };
-    await mkdir(this.recordDir, { recursive: true });
-    const file = `${String(seq).padStart(4, "0")}-${sent.label.replace(/[^a-z0-9_-]+/gi, "-")}.json`;
-    await writeFile(
-      join(this.recordDir, file),
-      `${JSON.stringify(redact(recording, this.apiKey), null, 2)}\n`,
-    );
+    await writeRecording(this.options.recordDir, recording, this.options.redactor);
   }
+}
+
+/** A supertest body parser that keeps the text and cuts the connection past `limit` bytes. */
+function cappedText(limit: number) {
+  return (answer: request.Response, done: (error: Error | null, body?: string) => void) => {
+    // In Node, superagent hands its parsers the response stream itself.
+    const res = answer as unknown as IncomingMessage;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error: Error | null, body?: string) => {
+      if (settled) return;
+      settled = true;
+      done(error, body);
+    };
+    res.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        res.destroy();
+        settle(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on("end", () => settle(null, Buffer.concat(chunks).toString("utf8")));
+    res.on("error", (error: Error) => settle(error));
+  };
+}
+
+/** Reads a fetch body, cancelling it past `limit` bytes. */
+async function readCapped(res: Response, limit: number): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array();
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new TooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { createRedactor, REDACTED } from "./redact.js";
+
+const KEY = "sk-abc/XYZ+1=";
+
+/** The ways a target was seen, or could be expected, to echo a key back, written out by hand. */
+const ECHOES = {
+  raw: "sk-abc/XYZ+1=",
+  "JSON-escaped slash": "sk-abc\\/XYZ+1=",
+  "plus as \\u002B": "sk-abc/XYZ\\u002B1=",
+  "every character as \\uXXXX":
+    "\\u0073\\u006b\\u002d\\u0061\\u0062\\u0063\\u002f\\u0058\\u0059\\u005a\\u002b\\u0031\\u003d",
+  "percent-encoded": "sk-abc%2FXYZ%2B1%3D",
+  "percent-encoded, lowercase": "sk-abc%2fXYZ%2b1%3d",
+  "percent-encoded twice": "sk-abc%252FXYZ%252B1%253D",
+  "HTML character references": "sk-abc&#47;XYZ&#x2B;1&#61;",
+  base64: Buffer.from(KEY).toString("base64"),
+  "base64 inside Basic credentials": Buffer.from(`user:${KEY}`).toString("base64"),
+  base64url: Buffer.from(`x${KEY}`).toString("base64url"),
+};
+
+describe("redaction", () => {
+  const redactor = createRedactor([KEY]);
+
+  it.each(Object.entries(ECHOES))("removes a key echoed %s", (_, echo) => {
+    const out = redactor.text(`{"msg": "bad key ${echo} given"}`);
+    expect(out).toContain(REDACTED);
+    for (const form of Object.values(ECHOES)) expect(out).not.toContain(form);
+  });
+
+  it("keeps JSON that carried an escaped key parseable", () => {
+    const body = JSON.stringify({ msg: `Bearer ${KEY}`, code: 401 }).replace("/", "\\/");
+    expect(JSON.parse(redactor.text(body))).toEqual({ msg: `Bearer ${REDACTED}`, code: 401 });
+  });
+
+  it("redacts keys and values of nested values", () => {
+    expect(redactor.value({ [KEY]: [`a ${KEY}`], n: 1 })).toEqual({
+      [REDACTED]: [`a ${REDACTED}`],
+      n: 1,
+    });
+  });
+
+  it("redacts every secret it was given and leaves other text alone", () => {
+    const both = createRedactor(["first-secret-1", undefined, "", "second-secret-2"]);
+    expect(both.text("first-secret-1 second-secret-2 third")).toBe(`${REDACTED} ${REDACTED} third`);
+    expect(createRedactor([]).text(KEY)).toBe(KEY);
+  });
+});

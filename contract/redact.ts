@@ -1,0 +1,90 @@
+/**
+ * Redacting secrets (bearer keys, control tokens) from anything that may be printed, reported or
+ * recorded. A target may echo a secret back in any encoding, so each character of a secret is
+ * matched in every form it can take: itself, JSON-escaped (`\/`, `\u002B`), percent-encoded (once or
+ * twice), or as an HTML character reference; base64 and base64url forms of the whole secret too.
+ */
+
+/** What a redacted secret reads as. */
+export const REDACTED = "[redacted]";
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+const hex = (value: number, width: number) => value.toString(16).padStart(width, "0");
+
+/** Every encoding of one character a target might echo, as a regular expression. */
+function characterForms(char: string): string {
+  const forms = [`\\\\?${escapeRegExp(char)}`];
+  for (let i = 0; i < char.length; i += 1) {
+    forms.push(`\\\\u${hex(char.charCodeAt(i), 4)}`);
+  }
+  const utf8 = [...new TextEncoder().encode(char)];
+  forms.push(utf8.map((byte) => `%(?:25)?${hex(byte, 2)}`).join(""));
+  const codePoint = char.codePointAt(0) ?? 0;
+  forms.push(`&#0*${codePoint};`, `&#x0*${hex(codePoint, 1)};`);
+  if (char === " ") forms.push("\\+");
+  return `(?:${forms.join("|")})`;
+}
+
+/**
+ * The base64 runs that only the secret's own bytes decide, at each of the three alignments it can
+ * have inside a longer base64 text (an echoed `Authorization: Basic …`, a token, a data URL).
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = new TextEncoder().encode(secret);
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset += 1) {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    const encoded = Buffer.from(padded).toString("base64");
+    const core = encoded.slice(
+      Math.ceil((8 * offset) / 6),
+      Math.floor((8 * (offset + bytes.length)) / 6),
+    );
+    // Shorter runs would match unrelated base64 text by chance.
+    if (core.length >= 8) forms.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  return forms;
+}
+
+export interface Redactor {
+  /** The text with every encoding of every secret replaced by `[redacted]`. */
+  text(text: string): string;
+  /** A JSON-like value with every string in it (keys included) redacted. */
+  value<T>(value: T): T;
+}
+
+/**
+ * A redactor for these secrets; empty ones are ignored.
+ *
+ * @example createRedactor(["sk-abc/XYZ+1="]).text('{"echo":"sk-abc\\/XYZ\\u002B1="}') // '{"echo":"[redacted]"}'
+ */
+export function createRedactor(secrets: readonly (string | undefined)[]): Redactor {
+  const patterns = secrets
+    .filter((secret): secret is string => typeof secret === "string" && secret.length > 0)
+    .flatMap((secret) => [
+      [...secret].map(characterForms).join(""),
+      ...base64Forms(secret).map(escapeRegExp),
+    ]);
+  const pattern =
+    patterns.length === 0
+      ? undefined
+      : new RegExp(
+          patterns
+            .sort((a, b) => b.length - a.length)
+            .map((p) => `(?:${p})`)
+            .join("|"),
+          "gi",
+        );
+  const text = (input: string) => (pattern ? input.replace(pattern, REDACTED) : input);
+  const value = <T>(input: T): T => {
+    if (typeof input === "string") return text(input) as T;
+    if (Array.isArray(input)) return input.map(value) as T;
+    if (typeof input === "object" && input !== null) {
+      return Object.fromEntries(
+        Object.entries(input).map(([key, item]) => [text(key), value(item)]),
+      ) as T;
+    }
+    return input;
+  };
+  return { text, value };
+}

@@ -1,0 +1,19 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig, mergeConfig } from "vitest/config";
+import suite from "../contract/suite/vitest.config.js";
+
+// The same extension as this file: .ts from source, .js from the package.
+const extension = fileURLToPath(import.meta.url).endsWith(".ts") ? "ts" : "js";
+
+/**
+ * The contract suite as `npm run contract` and `image2-kit contract` run it: against
+ * CONTRACT_BASE_URL, or, when that is unset, against the in-process fake this config starts.
+ */
+export default mergeConfig(
+  suite,
+  defineConfig({
+    test: {
+      globalSetup: [fileURLToPath(new URL(`./contract-target.${extension}`, import.meta.url))],
+    },
+  }),
+);
