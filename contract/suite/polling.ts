@@ -9,6 +9,7 @@ import { routes } from "../routes.js";
 import {
   type CompletedResult,
   type FailedResult,
+  isFinishedTask,
   TaskResult,
   type TaskStatus,
 } from "../schemas.js";
@@ -31,9 +32,6 @@ export interface PollStep {
  */
 export const resultPath = (id: string) =>
   routes.getTaskResult.path.replace("{id}", encodeURIComponent(id));
-
-const isTerminal = (result: TaskResult): result is CompletedResult | FailedResult =>
-  result.status === "completed" || result.status === "failed";
 
 type Polled = { kind: "task"; result: TaskResult } | { kind: "wait"; ms: number; why: string };
 
@@ -89,7 +87,7 @@ export async function pollUntilTerminal(
       const { result } = polled;
       if (steps.at(-1)?.status !== result.status) say(`${result.status} ${at}`);
       steps.push({ afterMs, status: result.status, result });
-      if (isTerminal(result)) return { steps, final: result };
+      if (isFinishedTask(result)) return { steps, final: result };
     }
     const left = config.timeoutMs - afterMs;
     if (left <= 0) {
