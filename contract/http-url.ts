@@ -1,5 +1,5 @@
 /**
- * The one rule for an absolute http(s) URL: reference images, `image_url`, the fake's public URL
+ * The one rule for an absolute http(s) URL a client sends: reference images, the fake's public URL
  * and the contract suite's target. One regular expression, so zod, the OpenAPI document (which
  * carries it as `pattern`) and every tool that validates against the document agree.
  */
@@ -39,3 +39,14 @@ export const HttpUrl = z
   .describe(
     "An absolute http(s) URL; spaces and other characters outside RFC 3986 percent-encoded.",
   );
+
+/**
+ * An absolute http(s) URL as a target hands one out (`image_url`): whatever a client's URL parser
+ * takes and can fetch. The docs promise an image URL, not RFC 3986 characters, so a signed URL
+ * with a raw `|` or space from a correct provider must not fail a run; the fake's own are strict.
+ *
+ * @example FetchableUrl.safeParse("https://cdn.example/a|b.png?sig=x+y").success // true
+ */
+export const FetchableUrl = z
+  .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
+  .describe("An absolute http(s) URL.");

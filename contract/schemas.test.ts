@@ -168,6 +168,11 @@ describe("task result", () => {
     ["a completed task without image_url", "completed", { image_url: undefined }],
     ["a completed task with a null image_url", "completed", { image_url: null }],
     ["a completed task with a relative image_url", "completed", { image_url: "/images/a.png" }],
+    [
+      "a completed task with an ftp image_url",
+      "completed",
+      { image_url: "ftp://example.com/a.png" },
+    ],
     ["a failed task without error", "failed", { error: undefined }],
     ["a failed task whose error is not a string", "failed", { error: { code: 1 } }],
     ["a queued task with an image_url", "queued", { image_url: "https://example.com/a.png" }],
@@ -176,6 +181,17 @@ describe("task result", () => {
     ["an unknown status", "queued", { status: "running" }],
   ] as const)("rejects %s", (_, status, change) => {
     expect(TaskResult.safeParse({ ...docsResultFixtures[status], ...change }).success).toBe(false);
+  });
+
+  // The docs promise an image URL a client can fetch, not RFC 3986 characters: a provider's signed
+  // URL with raw characters must not fail a run.
+  it.each([
+    "https://cdn.example/images/a|b.png?sig=x+y/z==",
+    "https://cdn.example/images/a b.png",
+    "http://127.0.0.1:4010/images/a.png",
+  ])("accepts a completed task whose image_url is %s", (image_url) => {
+    const body = { ...docsResultFixtures.completed, image_url };
+    expect(TaskResult.safeParse(body).success).toBe(true);
   });
 
   it("accepts an image_url on another host with a signed query string", () => {

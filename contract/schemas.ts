@@ -6,7 +6,7 @@
  * the contract suite can fail on these rules and only report drift on the others.
  */
 import { z } from "zod";
-import { HttpUrl } from "./http-url.js";
+import { FetchableUrl, HttpUrl } from "./http-url.js";
 
 /** Named schemas that become `components.schemas` of the OpenAPI document, by id. */
 export const components = z.registry<{ id: string }>();
@@ -230,7 +230,7 @@ export const CompletedResult = z
   .looseObject({
     ...resultFields,
     status: z.literal("completed"),
-    image_url: HttpUrl.describe("The image; valid for 24 hours after completion."),
+    image_url: FetchableUrl.describe("The image; valid for 24 hours after completion."),
     error: z.null().optional(),
   })
   .describe(`A completed task, with its image. ${OPEN_RESPONSE}`)
