@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { minimalRequest } from "../../contract/request-cases.js";
 import { TaskResult } from "../../contract/schemas.js";
 import { AUTH, fakeWithAgent, KEY, statusOf } from "../test-support/fake-agent.js";
 import { createFakeApp } from "./app.js";
@@ -209,6 +211,68 @@ describe("fault rules", () => {
     expect(res.status).toBe(statusOf("task_not_found"));
     expect(rule.applied).toBe(1);
     expect(app.fake.requests().at(-1)).toMatchObject({ fault: rule.id });
+  });
+
+  it("answers a status after its delay, as the README's rule for a quarter of creates says", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const example = readme.split("# A quarter of creates answer 503 after half a second\n")[1];
+    const json = /-d '([^']+)'/.exec(example ?? "")?.[1];
+    if (json === undefined) throw new Error("the README lost its example of a slow 503");
+    const app = createFakeApp({ clock: "manual", seed: "quarter" });
+    const added = await app.request("/__fake/faults", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: json,
+    });
+    expect(added.status).toBe(201);
+    const timed = async () => {
+      const started = performance.now();
+      const res = await app.request("/v1/image2/images", {
+        method: "POST",
+        headers: { ...AUTH, "Content-Type": "application/json" },
+        body: JSON.stringify(minimalRequest("gpt-image-2")),
+      });
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const answers = await Promise.all(Array.from({ length: 80 }, timed));
+    const slow = answers.filter((answer) => answer.status === 503);
+    // 80 draws at 0.25: 20 expected, and fewer than 6 or more than 40 has odds below one in 10^5.
+    expect(slow.length).toBeGreaterThan(5);
+    expect(slow.length).toBeLessThan(40);
+    expect(answers.length - slow.length).toBe(
+      answers.filter((answer) => answer.status === 200).length,
+    );
+    // A lower bound only (timers may fire a millisecond early).
+    for (const answer of slow) expect(answer.ms).toBeGreaterThanOrEqual(499);
+    // Polls are not creates: the rule leaves them alone.
+    expect((await app.request("/v1/result/image_x", { headers: AUTH })).status).toBe(
+      statusOf("task_not_found"),
+    );
+  });
+
+  it("refuses a delay range whose top is below its bottom, naming the field", async () => {
+    const { agent } = fakeWithAgent();
+    for (const action of [
+      { type: "status", status: 503, delayMs: 500, maxDelayMs: 100 },
+      { type: "drop", delayMs: 10, maxDelayMs: 5 },
+      { type: "latency", ms: 10, maxMs: 5 },
+    ]) {
+      const res = await agent.post("/__fake/faults").send({ action });
+      expect(res.status, JSON.stringify(action)).toBe(400);
+      expect(res.body.issues[0].path).toBe(
+        action.type === "latency" ? "action.maxMs" : "action.maxDelayMs",
+      );
+    }
+  });
+
+  it("hangs, then cuts the connection, when a drop has a delay", async () => {
+    const app = createFakeApp({ clock: "manual" });
+    const rule = app.fake.addFault({ action: { type: "drop", delayMs: 30 }, times: 1 });
+    const started = performance.now();
+    const res = await app.request("/v1/result/image_x", { headers: AUTH });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+    await expect(res.text()).rejects.toThrow(/connection dropped/);
+    expect(app.fake.requests().at(-1)).toMatchObject({ status: 0, fault: rule.id });
   });
 
   it("drops the connection: in-process the body cannot be read", async () => {
