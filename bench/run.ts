@@ -39,7 +39,8 @@ async function startServer(command: string[]): Promise<Server> {
   return { url: await running.listening, child: running.child, stop: () => running.stop() };
 }
 
-const FAKE = [process.execPath, "dist/server/cli.js", "serve", "--port", "0"];
+// Without its request log, as the baseline has none: bench/log-cost.ts measures what the log costs.
+const FAKE = [process.execPath, "dist/server/cli.js", "serve", "--port", "0", "--log", "off"];
 const BASELINE = [process.execPath, "--import", "tsx", "bench/baseline-server.ts"];
 const AUTH = { authorization: "Bearer sk-bench", "content-type": "application/json" };
 const CREATE_BODY = JSON.stringify({

@@ -60,6 +60,9 @@ function delayRangeHolds(action: {
 
 const RouteName = z.enum([...(Object.keys(routes) as (keyof typeof routes)[]), "image"]);
 
+/** Any JSON value: the body a status action answers instead of the fake's own. */
+export const FaultBody = z.json();
+
 const MAX_DELAY_MS = 600_000;
 const delayMs = z.int().min(0).max(MAX_DELAY_MS);
 const RANGE_RULE = "must be at least the shortest wait it goes with";
@@ -80,7 +83,7 @@ export const FaultAction = z.discriminatedUnion("type", [
     .strictObject({
       type: z.literal("status"),
       status: z.int().min(400).max(599),
-      body: z.json().optional(),
+      body: FaultBody.optional(),
       headers: FaultHeaders.optional(),
       /** A wait before the answer, fixed or up to `maxDelayMs` at random: a slow failure. */
       delayMs: delayMs.optional(),
@@ -138,6 +141,21 @@ export function routeNameOf(method: string, path: string): z.infer<typeof RouteN
   for (const name of RouteName.options) {
     const route = ROUTE_PATTERNS[name];
     if (route.method === method && route.pattern.test(path)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The route a path is for, whatever the method, and the method that route takes.
+ *
+ * @example routeAtPath("/images/x.png") // { name: "image", method: "GET" }
+ */
+export function routeAtPath(
+  path: string,
+): { name: z.infer<typeof RouteName>; method: string } | undefined {
+  for (const name of RouteName.options) {
+    const route = ROUTE_PATTERNS[name];
+    if (route.pattern.test(path)) return { name, method: route.method };
   }
   return undefined;
 }

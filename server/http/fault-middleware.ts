@@ -6,7 +6,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Context, MiddlewareHandler } from "hono";
 import { assumedError } from "../../contract/assumed-errors.js";
 import type { FakeState } from "../core/fake-state.js";
-import { CONTROL_PREFIX } from "./control-routes.js";
+import { CONTROL_PREFIX } from "./control-table.js";
 import { fakeErrorBody } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { identifyRequest } from "./request-input.js";
