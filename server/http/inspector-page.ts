@@ -25,7 +25,8 @@ if (fromFragment) {
 }
 const controlToken = sessionStorage.getItem(TOKEN_KEY);`;
 
-const PAGE_SIZE = 50;
+/** Rows a page shows: tasks are tall (thumbnails), requests short. */
+const PAGE_SIZES = { tasks: 25, requests: 50 } as const;
 
 /** Where the inspector is served. */
 export const INSPECTOR_PATH = `${CONTROL_PREFIX}/ui`;
@@ -36,6 +37,7 @@ const UI_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>image2-kit fake · inspector</title>
+<link rel="icon" href="data:,">
 <style>
 :root { --muted: #667; --line: #e3e3e8; --bad: #b3261e; --good: #18794e; --wait: #8a6d00; }
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1f1f24; background: #fafafb; }
@@ -43,6 +45,8 @@ header { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; g
   padding: .8rem 1.5rem; background: #fff; border-bottom: 1px solid var(--line); }
 header h1 { font-size: 1.15rem; margin: 0; }
 header a { color: #2a5bd7; }
+header nav { margin-left: auto; display: flex; gap: 1rem; }
+body.disconnected #clock, body.disconnected #updated { opacity: .5; }
 main { padding: 0 1.5rem 2rem; }
 h2 { font-size: 1.02rem; margin: 1.6rem 0 .5rem; display: flex; gap: 1rem; align-items: baseline; flex-wrap: wrap; }
 h2 small { font-weight: normal; color: var(--muted); }
@@ -60,16 +64,19 @@ body.disconnected main > section { opacity: .45; }
 .filters input, .filters select { font: inherit; }
 .table { overflow-x: auto; background: #fff; border: 1px solid var(--line); border-radius: .4rem; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid var(--line); vertical-align: middle; white-space: nowrap; }
+table { font-size: 13px; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: middle; white-space: nowrap; }
 tr:last-child td { border-bottom: none; }
-th { background: #f4f4f6; font-weight: 600; font-size: .85rem; }
+th { background: #f4f4f6; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.wrap { white-space: normal; min-width: 12rem; max-width: 28rem; overflow-wrap: anywhere; }
-td.id, td.key { font: 12px ui-monospace, monospace; }
+td.wrap { white-space: normal; min-width: 9rem; max-width: 26rem; overflow-wrap: anywhere; }
+td.id, td.key { font: 11.5px ui-monospace, monospace; }
+#clock b { font-variant-numeric: tabular-nums; }
 td.id button { font: inherit; border: 0; background: none; color: #2a5bd7; cursor: pointer; padding: 0; text-decoration: underline dotted; }
 .status { font-weight: 600; } .completed, .s2 { color: var(--good); } .failed, .s4, .s5, .s0 { color: var(--bad); }
 .queued, .processing { color: var(--wait); }
 td.error { color: var(--bad); }
+td.error.planned { color: var(--muted); font-style: italic; }
 img { height: 40px; display: block; border: 1px solid var(--line); }
 .empty td { color: var(--muted); text-align: center; padding: 1rem; }
 </style>
@@ -80,14 +87,14 @@ img { height: 40px; display: block; border: 1px solid var(--line); }
 <span id="connection">connecting…</span>
 <span id="clock"></span>
 <span id="updated"></span>
-<a href="/docs">API reference</a>
+<nav><a href="/docs">API reference</a><a href="/">all links</a></nav>
 </header>
 <main>
 <p id="banner" role="alert"></p>
 <section>
 <h2>Tasks <small id="task-count"></small>
 <span class="pager" data-for="tasks"><button data-step="-1">‹ newer</button><span class="range"></span><button data-step="1">older ›</button></span></h2>
-<div class="table"><table id="tasks"><thead><tr><th>image</th><th>id</th><th>model</th><th>status</th><th>error</th><th>created</th><th>queued ms</th><th>processing ms</th><th>pixels</th><th>prompt</th></tr></thead><tbody></tbody></table></div>
+<div class="table"><table id="tasks"><thead><tr><th>image</th><th>id</th><th>model</th><th>status</th><th>error</th><th>created</th><th title="time queued + time processing, in ms">timings ms</th><th>pixels</th><th>prompt</th></tr></thead><tbody></tbody></table></div>
 </section>
 <section>
 <h2>Requests <small id="request-count"></small>
@@ -103,7 +110,7 @@ img { height: 40px; display: block; border: 1px solid var(--line); }
 </main>
 <script>
 ${TOKEN_SCRIPT}
-const PAGE_SIZE = ${PAGE_SIZE};
+const PAGE_SIZES = ${JSON.stringify(PAGE_SIZES)};
 const headers = { "${INSPECTOR_HEADER}": "inspector" };
 if (controlToken) headers.Authorization = "Bearer " + controlToken;
 const offsets = { tasks: 0, requests: 0 };
@@ -149,7 +156,7 @@ function thumbnail(task) {
       .then((blob) => URL.createObjectURL(blob));
     url.catch(() => thumbnails.delete(task.id));
     thumbnails.set(task.id, url);
-    if (thumbnails.size > 4 * PAGE_SIZE) {
+    if (thumbnails.size > 4 * PAGE_SIZES.tasks) {
       const [oldest, old] = thumbnails.entries().next().value;
       thumbnails.delete(oldest);
       old.then(URL.revokeObjectURL, () => {});
@@ -171,8 +178,9 @@ function emptyRow(body, columns, text) {
 
 function showPager(name, shown) {
   const pager = document.querySelector('.pager[data-for="' + name + '"]');
-  const from = totals[name] === 0 ? 0 : offsets[name] + 1;
-  pager.querySelector(".range").textContent = from + "–" + (offsets[name] + shown) + " of " + totals[name];
+  const from = offsets[name] + 1;
+  pager.querySelector(".range").textContent =
+    totals[name] === 0 ? "none" : from + "–" + (offsets[name] + shown) + " of " + totals[name];
   pager.querySelector('[data-step="-1"]').disabled = offsets[name] === 0;
   pager.querySelector('[data-step="1"]').disabled = offsets[name] + shown >= totals[name];
 }
@@ -182,7 +190,7 @@ function renderTasks(page, clockNow) {
   document.querySelector("#task-count").textContent = page.total + " recent";
   const body = document.querySelector("#tasks tbody");
   body.replaceChildren();
-  if (page.tasks.length === 0) emptyRow(body, 10, "No task yet: create one with POST /v1/image2/images.");
+  if (page.tasks.length === 0) emptyRow(body, 9, "No task yet: create one with POST /v1/image2/images.");
   for (const task of page.tasks) {
     const row = body.insertRow();
     row.dataset.id = task.id;
@@ -201,10 +209,11 @@ function renderTasks(page, clockNow) {
     if (task.status === "queued" || task.status === "processing") {
       status.title = "until " + timeOf(task.finishesAtMs) + " on the fake's clock, " + Math.max(0, task.finishesAtMs - clockNow) + " ms from now";
     }
-    cell(row, task.error, "error wrap");
+    // The error a failed task answers; a pending task planned to fail says so, apart.
+    if (task.status === "failed") cell(row, task.error, "error wrap");
+    else cell(row, task.error === undefined ? "" : "will fail: " + task.error, "error planned wrap");
     cell(row, timeOf(task.createdMs));
-    cell(row, task.queuedMs, "num");
-    cell(row, task.processingMs, "num");
+    cell(row, task.queuedMs + " + " + task.processingMs, "num");
     cell(row, task.pixels ? task.pixels.width + "×" + task.pixels.height : "—");
     cell(row, task.request.prompt, "wrap");
   }
@@ -224,7 +233,7 @@ function renderRequests(page) {
     cell(row, entry.method);
     cell(row, entry.path, "wrap");
     cell(row, entry.outcome || entry.status, "status s" + String(entry.status)[0]);
-    cell(row, entry.durationMs, "num");
+    cell(row, entry.durationMs.toFixed(1), "num");
     cell(row, entry.taskId, "id");
     cell(row, entry.taskStatus, entry.taskStatus ? "status " + entry.taskStatus : "");
     cell(row, entry.keyId, "key");
@@ -248,11 +257,16 @@ function setFilter(name, value) {
 function showClock(clock) {
   const manual = clock.kind === "manual";
   const text = document.querySelector("#clock");
-  text.replaceChildren("clock ", Object.assign(document.createElement("b"), { textContent: clock.kind }), " · " + dateOf(clock.now) + " " + timeOf(clock.now));
+  text.title = "the fake's time: " + dateOf(clock.now) + " " + timeOf(clock.now);
+  text.replaceChildren(
+    "fake clock ",
+    Object.assign(document.createElement("b"), { textContent: timeOf(clock.now) }),
+    " · " + clock.kind,
+  );
   if (manual) {
     text.append(" ", Object.assign(document.createElement("span"), {
       className: "hint",
-      textContent: "time moves only through POST /__fake/clock: pending tasks wait for it",
+      textContent: "(moves only through POST /__fake/clock)",
     }));
   }
 }
@@ -269,7 +283,7 @@ async function refresh() {
   if (refreshing) return;
   refreshing = true;
   try {
-    const page = (name) => "limit=" + PAGE_SIZE + "&order=newest&offset=" + offsets[name];
+    const page = (name) => "limit=" + PAGE_SIZES[name] + "&order=newest&offset=" + offsets[name];
     const filters = filterQuery();
     const [clock, tasks, requests] = await Promise.all([
       getJson("/__fake/clock"),
@@ -281,12 +295,12 @@ async function refresh() {
     showClock(clock);
     renderTasks(tasks, clock.now);
     renderRequests(requests);
-    document.querySelector("#updated").textContent = "updated " + lastAnswer.toLocaleTimeString();
+    document.querySelector("#updated").textContent = "refreshed " + timeOf(lastAnswer.getTime()).slice(0, 8);
   } catch (error) {
     if (error instanceof Refused) showState("refused", error.message);
     else {
       showState("disconnected", "Disconnected: the fake at " + location.origin + " does not answer" +
-        (lastAnswer ? " (last answer at " + lastAnswer.toLocaleTimeString() + ")" : "") + ". Retrying every 2 s.");
+        (lastAnswer ? " (last answer at " + timeOf(lastAnswer.getTime()).slice(0, 8) + ")" : "") + ". Retrying every 2 s.");
     }
   } finally {
     refreshing = false;
@@ -298,7 +312,7 @@ for (const pager of document.querySelectorAll(".pager")) {
     const step = Number(event.target.dataset?.step);
     if (!step) return;
     const name = pager.dataset.for;
-    offsets[name] = Math.max(0, offsets[name] + step * PAGE_SIZE);
+    offsets[name] = Math.max(0, offsets[name] + step * PAGE_SIZES[name]);
     refresh();
   });
 }

@@ -46,6 +46,7 @@ function docsHtml(control: boolean): string {
 <head>
 <meta charset="utf-8">
 <title>GPT Image 2 task API · image2-kit</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 <style>body { margin: 0; } .swagger-ui .topbar .download-url-wrapper .select-label { max-width: 40rem; }</style>
 </head>
@@ -88,6 +89,7 @@ function homeHtml(control: boolean): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>image2-kit fake</title>
+<link rel="icon" href="data:,">
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2.5rem auto; padding: 0 1.2rem; color: #1f1f24; }
 h1 { font-size: 1.4rem; margin-bottom: .2rem; } p.lead { color: #667; margin-top: 0; }
@@ -120,6 +122,8 @@ export function servePages(app: Hono<FakeEnv>, { control }: { control: boolean }
   const home = homeHtml(control);
   const docs = docsHtml(control);
   app.get("/", (c) => c.html(home));
+  // What a browser asks of any page it shows (a JSON document included): nothing, not an API 404.
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/docs", (c) => c.html(docs));
   app.get("/docs/assets/:file", async (c) => {
     const file = c.req.param("file");
