@@ -117,6 +117,36 @@ export function queryParameters(query: z.ZodObject): ParameterObject[] {
   });
 }
 
+/** What a route of any table gives its document. */
+export interface TableRoute {
+  readonly path: string;
+  readonly method: string;
+  readonly body?: { readonly schema: z.ZodType };
+}
+
+/**
+ * A route table's component schemas (its bodies as clients send them) and its operations.
+ *
+ * @example assembleDocument({ info, servers, securitySchemes, ...tableParts(components, list, operationOf) })
+ */
+export function tableParts<R extends TableRoute>(
+  registry: SchemaRegistry,
+  routes: readonly R[],
+  operationOf: (route: R) => OperationObject,
+): Pick<DocumentParts, "schemas" | "operations"> {
+  return {
+    schemas: componentSchemas(
+      registry,
+      routes.flatMap((route) => (route.body ? [route.body.schema] : [])),
+    ),
+    operations: routes.map((route) => ({
+      path: route.path,
+      method: route.method,
+      operation: operationOf(route),
+    })),
+  };
+}
+
 /** An operation of a document, where it goes. */
 export interface PlacedOperation {
   readonly path: string;

@@ -12,12 +12,12 @@ import { AssumedErrorBody, type ErrorKind } from "./assumed-schemas.js";
 import { assumedErrorsFixture } from "./fixtures.js";
 import {
   assembleDocument,
-  componentSchemas,
   jsonContent,
   jsonSchemaOf,
   pathParameters,
   renderOpenApiJson,
   schemaRefs,
+  tableParts,
 } from "./openapi-parts.js";
 import { toPortableYaml } from "./portable-yaml.js";
 import { BASE_PATH, PRODUCTION_BASE_URL, type RouteDefinition, routes } from "./routes.js";
@@ -143,15 +143,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenAPIObjec
     ],
     securitySchemes: { [SECURITY_SCHEME]: { type: "http", scheme: "bearer" } },
     security: [{ [SECURITY_SCHEME]: [] }],
-    schemas: componentSchemas(
-      components,
-      routeList.flatMap((route) => (route.body ? [route.body.schema] : [])),
-    ),
-    operations: routeList.map((route) => ({
-      path: route.path,
-      method: route.method,
-      operation: operationOf(route),
-    })),
+    ...tableParts(components, routeList, operationOf),
   });
 }
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { minimalRequest } from "../contract/request-cases.js";
 import { type RunningFake, start } from "../server/start.js";
+import { createTaskAt } from "../server/test-support/create-task.js";
 import { ROOT } from "./suite-runner.js";
 
 interface Step {
@@ -45,14 +46,8 @@ async function fakeAfter(client: (url: string, fake: RunningFake) => Promise<voi
 }
 
 const headers = { Authorization: "Bearer sk-downstream", "Content-Type": "application/json" };
-const createTask = async (url: string) => {
-  const res = await fetch(`${url}/v1/image2/images`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify(minimalRequest("gpt-image-2")),
-  });
-  return ((await res.json()) as { id: string }).id;
-};
+const createTask = (url: string) =>
+  createTaskAt(url, "sk-downstream", minimalRequest("gpt-image-2"));
 const poll = (url: string, id: string) => fetch(`${url}/v1/result/${id}`, { headers });
 
 /** Runs the step's script with bash -e, as GitHub Actions runs `run:` on Linux. */

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimalRequest } from "../contract/request-cases.js";
 import { type RunningFake, start } from "../server/start.js";
 import { chromiumSkipNote, hasChromium, launchChromium } from "../server/test-support/chromium.js";
+import { createTaskAt } from "../server/test-support/create-task.js";
 import { ROOT } from "./suite-runner.js";
 
 const headers = { Authorization: "Bearer sk-inspector", "Content-Type": "application/json" };
@@ -20,14 +21,8 @@ let fake: RunningFake;
 let browser: Browser;
 const ids: string[] = [];
 
-async function create(body: object, extra: Record<string, string> = {}) {
-  const res = await fetch(`${fake.url}/v1/image2/images`, {
-    method: "POST",
-    headers: { ...headers, ...extra },
-    body: JSON.stringify(body),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
+const create = (body: object, extra: Record<string, string> = {}) =>
+  createTaskAt(fake.url, "sk-inspector", body, extra);
 
 async function openInspector(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -54,9 +54,9 @@ function shownPath(path: string): string {
   return cut ? `${safe}…` : safe;
 }
 
-/** A JSON field, or nothing when absent. */
-const jsonField = (name: string, value: string | undefined) =>
-  value === undefined ? "" : `,"${name}":${JSON.stringify(value)}`;
+/** A JSON field, or nothing when absent; `plain` values (the fake's own names) need no escaping. */
+const jsonField = (name: string, value: string | undefined, plain = false) =>
+  value === undefined ? "" : `,"${name}":${plain ? `"${value}"` : JSON.stringify(value)}`;
 
 const COLOURS = { 2: "\x1b[32m", 3: "\x1b[36m", 4: "\x1b[33m", 5: "\x1b[31m" } as const;
 
@@ -141,16 +141,19 @@ export class RequestLog {
   }
 
   #jsonLine(request: LoggedRequest): string {
-    // Written by hand: the fields are known, and only the strings need JSON escaping.
+    // Written by hand: the fields are known. The path and the task id come from the client and are
+    // escaped; route, statuses, key fingerprint and fault id are the fake's own names.
     return `{"time":"${this.#timeOfDay(request.at, true)}Z","method":"${request.method}","path":${JSON.stringify(
       request.path,
     )},"status":${request.status},"ms":${Math.round(request.durationMs * 100) / 100}${jsonField(
       "outcome",
       request.outcome,
-    )}${jsonField("route", request.route)}${jsonField("taskId", request.taskId)}${jsonField(
+      true,
+    )}${jsonField("route", request.route, true)}${jsonField("taskId", request.taskId)}${jsonField(
       "taskStatus",
       request.taskStatus,
-    )}${jsonField("keyId", request.keyId)}${jsonField("fault", request.fault)}}\n`;
+      true,
+    )}${jsonField("keyId", request.keyId, true)}${jsonField("fault", request.fault, true)}}\n`;
   }
 }
 

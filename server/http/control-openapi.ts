@@ -8,12 +8,12 @@ import type { Context } from "hono";
 import type { OpenAPIObject, OperationObject, ResponsesObject } from "openapi3-ts/oas31";
 import {
   assembleDocument,
-  componentSchemas,
   jsonContent,
   pathParameters,
   queryParameters,
   renderOpenApiJson,
   schemaRefs,
+  tableParts,
 } from "../../contract/openapi-parts.js";
 import type { FakeOptions } from "../core/options.js";
 import { PACKAGE_VERSION } from "../version.js";
@@ -111,15 +111,7 @@ export function buildControlOpenApiDocument(origin: string, tokenRequired: boole
       },
     },
     ...(tokenRequired && { security: [{ [TOKEN_SCHEME]: [] }] }),
-    schemas: componentSchemas(
-      controlComponents,
-      routeList.flatMap((route) => (route.body ? [route.body.schema] : [])),
-    ),
-    operations: routeList.map((route) => ({
-      path: route.path,
-      method: route.method,
-      operation: operationOf(route, tokenRequired),
-    })),
+    ...tableParts(controlComponents, routeList, (route) => operationOf(route, tokenRequired)),
   });
 }
 

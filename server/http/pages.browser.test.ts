@@ -6,20 +6,13 @@ import { minimalRequest } from "../../contract/request-cases.js";
 import { BASE_PATH, PRODUCTION_BASE_URL } from "../../contract/routes.js";
 import { type RunningFake, start } from "../start.js";
 import { chromiumSkipNote, hasChromium, launchChromium } from "../test-support/chromium.js";
-
-const headers = { Authorization: "Bearer sk-pages", "Content-Type": "application/json" };
+import { createTaskAt } from "../test-support/create-task.js";
 
 let fake: RunningFake;
 let browser: Browser;
 
-async function create(body: object, extra: Record<string, string> = {}) {
-  const res = await fetch(`${fake.url}/v1/image2/images`, {
-    method: "POST",
-    headers: { ...headers, ...extra },
-    body: JSON.stringify(body),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
+const create = (body: object, extra: Record<string, string> = {}) =>
+  createTaskAt(fake.url, "sk-pages", body, extra);
 
 /** A page that records every URL it asks for, to prove nothing comes from elsewhere. */
 async function openPage(path: string): Promise<{ page: Page; requested: string[] }> {
