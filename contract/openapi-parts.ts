@@ -25,6 +25,49 @@ export const JSON_TYPE = "application/json";
 
 const refTo = (id: string) => `#/components/schemas/${id}`;
 
+/** The formats JSON Schema 2020-12 defines; tools warn on any other (OpenAPI adds int32 and co.). */
+const STANDARD_FORMATS = new Set([
+  "date-time",
+  "date",
+  "time",
+  "duration",
+  "email",
+  "idn-email",
+  "hostname",
+  "idn-hostname",
+  "ipv4",
+  "ipv6",
+  "uri",
+  "uri-reference",
+  "iri",
+  "iri-reference",
+  "uuid",
+  "uri-template",
+  "json-pointer",
+  "relative-json-pointer",
+  "regex",
+  "int32",
+  "int64",
+  "float",
+  "double",
+]);
+
+/**
+ * zod names some string rules with formats of its own (`startsWith` gives `format: starts_with`
+ * beside its `pattern`); the pattern carries the rule, and an unknown format only makes
+ * validators warn, so it is left out.
+ */
+const jsonSchemaOptions = {
+  override: ({ jsonSchema }: { jsonSchema: { format?: string; pattern?: string } }) => {
+    if (jsonSchema.format !== undefined && !STANDARD_FORMATS.has(jsonSchema.format)) {
+      if (jsonSchema.pattern === undefined) {
+        throw new Error(`zod's format "${jsonSchema.format}" has no pattern to stand for it`);
+      }
+      delete jsonSchema.format;
+    }
+  },
+} as const;
+
 /**
  * `$ref`s to the schemas of a registry; a schema it does not hold is a mistake in the route table.
  *
@@ -52,8 +95,12 @@ export function componentSchemas(
   requestSchemas: readonly z.ZodType[],
 ): Record<string, SchemaObject> {
   const requestIds = new Set(requestSchemas.map(schemaRefs(registry).idOf));
-  const input = z.toJSONSchema(registry, { io: "input", uri: refTo }).schemas;
-  const output = z.toJSONSchema(registry, { io: "output", uri: refTo }).schemas;
+  const input = z.toJSONSchema(registry, { ...jsonSchemaOptions, io: "input", uri: refTo }).schemas;
+  const output = z.toJSONSchema(registry, {
+    ...jsonSchemaOptions,
+    io: "output",
+    uri: refTo,
+  }).schemas;
   // zod gathers a schema used in several places (a recursive one) under a `__shared` id, whose
   // refs no OpenAPI tool resolves: such a schema must have an id of its own.
   if ("__shared" in output || "__shared" in input) {
@@ -71,7 +118,7 @@ export function componentSchemas(
 
 /** A schema that no registry names, inlined; `input` for what a client sends. */
 export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output" = "output"): SchemaObject {
-  const { $schema, ...rest } = z.toJSONSchema(schema, { io });
+  const { $schema, ...rest } = z.toJSONSchema(schema, { ...jsonSchemaOptions, io });
   return rest as SchemaObject;
 }
 

@@ -29,7 +29,7 @@ function startLines(
   return [
     `image2-kit fake listening on ${url}`,
     `  base URL:  ${url}${BASE_PATH} (the API answers at the root too)`,
-    `  docs:      ${url}/docs`,
+    `  docs:      ${url}/docs${control && options.controlToken !== undefined ? "#token=<your control token>" : ""}`,
     control
       ? `  inspector: ${url}${INSPECTOR_PATH}${options.controlToken === undefined ? "" : "#token=<your control token>"}`
       : "  inspector: off (--no-control)",

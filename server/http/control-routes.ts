@@ -46,8 +46,11 @@ type ControlHandlers = {
 async function bodyOf(c: Context<FakeEnv>, body: NonNullable<ControlRoute["body"]>) {
   const read = await readBody(c);
   if (!read.ok) throw new ControlError(413, TOO_LARGE_MESSAGE, [], TOO_LARGE_HEADERS);
-  if (read.bytes.length === 0 && !body.required) return body.schema.parse({});
-  const json = parseJsonBytes(read.bytes);
+  // An optional body left out stands for `{}`.
+  const json =
+    read.bytes.length === 0 && !body.required
+      ? { ok: true as const, value: {} }
+      : parseJsonBytes(read.bytes);
   if (!json.ok) throw new ControlError(400, `the body must be JSON: ${json.message}`);
   const parsed = body.schema.safeParse(json.value);
   if (!parsed.success) throw new ControlError(400, "invalid body", issuesOf(parsed.error));
@@ -76,6 +79,20 @@ function queryOf(c: Context<FakeEnv>, schema: z.ZodObject) {
     );
   }
   return parsed.data;
+}
+
+/** The path parameters, each parsed with its schema. */
+function paramsOf(c: Context<FakeEnv>, params: ControlRoute["params"]) {
+  return Object.fromEntries(
+    Object.entries(params ?? {}).map(([name, param]) => {
+      const parsed = param.schema.safeParse(c.req.param(name));
+      if (!parsed.success) {
+        const issues = issuesOf(parsed.error).map((issue) => ({ ...issue, path: name }));
+        throw new ControlError(400, `invalid ${name} in the path`, issues);
+      }
+      return [name, parsed.data];
+    }),
+  );
 }
 
 function describeTask(state: FakeState, task: RecentTask, now: number) {
@@ -246,7 +263,7 @@ function register<R extends ControlRoute>(
   control.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
     const input = {
       c,
-      params: c.req.param() as ParamsOf<R>,
+      params: paramsOf(c, route.params) as ParamsOf<R>,
       query: (route.query ? queryOf(c, route.query) : undefined) as QueryOf<R>,
       body: (route.body ? await bodyOf(c, route.body) : undefined) as BodyOf<R>,
     };
