@@ -100,6 +100,7 @@ const createsOnly = (size: number): JournalEntry[] =>
   Array.from({ length: size }, (_, index) => ({
     seq: index + 1,
     at: 1_700_000_000_000 + index * 10,
+    durationMs: 1,
     method: "POST",
     path: "/v1/image2/images",
     status: 200,

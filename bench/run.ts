@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import autocannon from "autocannon";
 import { runProcess } from "../scripts/process.js";
+import { AUTH, CREATE_BODY, createTask, type Figures, load as loadFake } from "./fake-load.js";
 import { median } from "./stats.js";
 
 const quick = process.argv.includes("--quick");
@@ -39,54 +40,11 @@ async function startServer(command: string[]): Promise<Server> {
   return { url: await running.listening, child: running.child, stop: () => running.stop() };
 }
 
-const FAKE = [process.execPath, "dist/server/cli.js", "serve", "--port", "0"];
+// Without its request log, as the baseline has none: bench/log-cost.ts measures what the log costs.
+const FAKE = [process.execPath, "dist/server/cli.js", "serve", "--port", "0", "--log", "off"];
 const BASELINE = [process.execPath, "--import", "tsx", "bench/baseline-server.ts"];
-const AUTH = { authorization: "Bearer sk-bench", "content-type": "application/json" };
-const CREATE_BODY = JSON.stringify({
-  model: "gpt-image-2",
-  prompt: "A lighthouse at dusk",
-  quality: "high",
-  ratio: "16:9",
-  resolution: "2k",
-});
-
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-async function createTask(url: string): Promise<string> {
-  const res = await fetch(`${url}/v1/image2/images`, {
-    method: "POST",
-    headers: AUTH,
-    body: CREATE_BODY,
-  });
-  return ((await res.json()) as { id: string }).id;
-}
-
-async function load(
-  url: string,
-  scenario: "create" | "poll",
-  connections: number,
-  pollId: string,
-): Promise<Figures> {
-  const result = await autocannon({
-    url: scenario === "create" ? `${url}/v1/image2/images` : `${url}/v1/result/${pollId}`,
-    method: scenario === "create" ? "POST" : "GET",
-    headers: AUTH,
-    ...(scenario === "create" && { body: CREATE_BODY }),
-    connections,
-    duration: SECONDS,
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
-}
+const load = (url: string, scenario: "create" | "poll", connections: number, pollId: string) =>
+  loadFake(url, scenario, connections, pollId, SECONDS);
 
 async function throughput() {
   const scenarios = [

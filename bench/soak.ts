@@ -124,6 +124,9 @@ async function main(): Promise<number> {
         seed,
         "--max-tasks",
         String(maxTasks),
+        // Millions of request lines would only fill this process's memory.
+        "--log",
+        "off",
       ],
       { stderr: "inherit" },
     ),

@@ -1,26 +1,26 @@
 /**
  * Builds the OpenAPI 3.1 document from the route table; JSON Schema comes from the zod schemas.
  */
-import {
-  type HeadersObject,
-  type OpenAPIObject,
-  OpenApiBuilder,
-  type OperationObject,
-  type ResponsesObject,
-  type SchemaObject,
+import type {
+  HeadersObject,
+  OpenAPIObject,
+  OperationObject,
+  ResponsesObject,
 } from "openapi3-ts/oas31";
-import { z } from "zod";
 import { ASSUMED_ERROR_HEADERS, assumedError } from "./assumed-errors.js";
 import { AssumedErrorBody, type ErrorKind } from "./assumed-schemas.js";
 import { assumedErrorsFixture } from "./fixtures.js";
-import { toPortableYaml } from "./portable-yaml.js";
 import {
-  BASE_PATH,
-  type Example,
-  PRODUCTION_BASE_URL,
-  type RouteDefinition,
-  routes,
-} from "./routes.js";
+  assembleDocument,
+  jsonContent,
+  jsonSchemaOf,
+  pathParameters,
+  renderOpenApiJson,
+  schemaRefs,
+  tableParts,
+} from "./openapi-parts.js";
+import { toPortableYaml } from "./portable-yaml.js";
+import { BASE_PATH, PRODUCTION_BASE_URL, type RouteDefinition, routes } from "./routes.js";
 import { components } from "./schemas.js";
 
 /** The fake's base URL on its default port: the committed document's first server. */
@@ -33,45 +33,8 @@ export interface OpenApiOptions {
 }
 
 const SECURITY_SCHEME = "bearerAuth";
-const JSON_TYPE = "application/json";
-const refTo = (id: string) => `#/components/schemas/${id}`;
-
-function componentId(schema: z.ZodType): string {
-  const id = components.get(schema)?.id;
-  if (id === undefined) {
-    throw new Error("a schema used by the route table is not registered in `components`");
-  }
-  return id;
-}
-
-const ref = (schema: z.ZodType) => ({ $ref: refTo(componentId(schema)) });
-
-function componentSchemas(): Record<string, SchemaObject> {
-  // A request is described as a client may send it (defaults optional), a response as it arrives.
-  const requestIds = new Set(
-    Object.values(routes).flatMap((route: RouteDefinition) =>
-      route.body ? [componentId(route.body.schema)] : [],
-    ),
-  );
-  const input = z.toJSONSchema(components, { io: "input", uri: refTo }).schemas;
-  const output = z.toJSONSchema(components, { io: "output", uri: refTo }).schemas;
-  return Object.fromEntries(
-    Object.entries(output).map(([id, outputSchema]) => {
-      const { $schema, $id, ...schema } = (requestIds.has(id) ? input[id] : outputSchema) ?? {};
-      return [id, schema as SchemaObject];
-    }),
-  );
-}
-
-const examplesOf = (examples: Readonly<Record<string, Example>>) =>
-  Object.fromEntries(
-    Object.entries(examples).map(([name, { summary, value }]) => [name, { summary, value }]),
-  );
-
-const jsonSchemaOf = (schema: z.ZodType): SchemaObject => {
-  const { $schema, ...rest } = z.toJSONSchema(schema);
-  return rest as SchemaObject;
-};
+const { ref } = schemaRefs(components);
+const routeList = Object.values(routes) as readonly RouteDefinition[];
 
 // A header is required at a status only when every error kind answered with that status sends it.
 function headersOf(kinds: readonly ErrorKind[]): HeadersObject | undefined {
@@ -110,20 +73,18 @@ function assumedResponses(kinds: readonly ErrorKind[]): ResponsesObject {
           "x-assumed": true,
           "x-assumed-source": assumedErrorsFixture.source,
           ...(headers && { headers }),
-          content: {
-            [JSON_TYPE]: {
-              schema: ref(AssumedErrorBody),
-              examples: Object.fromEntries(
-                statusKinds.map((kind) => [
-                  kind,
-                  {
-                    summary: kind,
-                    value: assumedError(kind, { message: kind.replaceAll("_", " ") }).body,
-                  },
-                ]),
-              ),
-            },
-          },
+          content: jsonContent(
+            ref(AssumedErrorBody),
+            Object.fromEntries(
+              statusKinds.map((kind) => [
+                kind,
+                {
+                  summary: kind,
+                  value: assumedError(kind, { message: kind.replaceAll("_", " ") }).body,
+                },
+              ]),
+            ),
+          ),
         },
       ];
     }),
@@ -137,36 +98,17 @@ function operationOf(route: RouteDefinition): OperationObject {
     description: route.description,
     "x-sources": [...route.sources],
     security: [{ [SECURITY_SCHEME]: [] }],
-    ...(route.params && {
-      parameters: Object.entries(route.params).map(([name, param]) => ({
-        name,
-        in: "path",
-        required: true,
-        description: param.description,
-        schema: ref(param.schema),
-        example: param.example,
-      })),
-    }),
+    ...(route.params && { parameters: pathParameters(route.params, ref) }),
     ...(route.body && {
       requestBody: {
         required: true,
-        content: {
-          [JSON_TYPE]: {
-            schema: ref(route.body.schema),
-            examples: examplesOf(route.body.examples),
-          },
-        },
+        content: jsonContent(ref(route.body.schema), route.body.examples),
       },
     }),
     responses: {
       [String(route.success.status)]: {
         description: route.success.description,
-        content: {
-          [JSON_TYPE]: {
-            schema: ref(route.success.schema),
-            examples: examplesOf(route.success.examples),
-          },
-        },
+        content: jsonContent(ref(route.success.schema), route.success.examples),
       },
       ...assumedResponses(route.assumedErrors),
     },
@@ -179,9 +121,8 @@ function operationOf(route: RouteDefinition): OperationObject {
  * @example buildOpenApiDocument().paths["/v1/image2/images"]?.post?.operationId // "createImageTask"
  */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenAPIObject {
-  const builder = OpenApiBuilder.create()
-    .addOpenApiVersion("3.1.0")
-    .addInfo({
+  return assembleDocument({
+    info: {
       title: "GPT Image 2 task API",
       version: "1.0.0",
       license: { name: "MIT", identifier: "MIT" },
@@ -189,21 +130,21 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenAPIObjec
         "An asynchronous image-generation API: create a task, then poll it until it is completed or failed. " +
         "Generated by image2-kit from its zod schemas. Responses marked `x-assumed` are not documented by the provider. " +
         "The first server is the image2-kit fake; production, the second, bills every task created there.",
-    })
-    .addServer({
-      url: options.fakeBaseUrl ?? LOCAL_FAKE_BASE_URL,
-      description: "image2-kit fake: free, takes any bearer key unless started with --api-key",
-    })
-    .addServer({
-      url: PRODUCTION_BASE_URL,
-      description: "Production, billed: every task created here costs money and needs a real key",
-    })
-    .addSecurityScheme(SECURITY_SCHEME, { type: "http", scheme: "bearer" });
-  for (const [id, schema] of Object.entries(componentSchemas())) builder.addSchema(id, schema);
-  for (const route of Object.values(routes) as RouteDefinition[]) {
-    builder.addPath(route.path, { [route.method]: operationOf(route) });
-  }
-  return { ...builder.getSpec(), security: [{ [SECURITY_SCHEME]: [] }] };
+    },
+    servers: [
+      {
+        url: options.fakeBaseUrl ?? LOCAL_FAKE_BASE_URL,
+        description: "image2-kit fake: free, takes any bearer key unless started with --api-key",
+      },
+      {
+        url: PRODUCTION_BASE_URL,
+        description: "Production, billed: every task created here costs money and needs a real key",
+      },
+    ],
+    securitySchemes: { [SECURITY_SCHEME]: { type: "http", scheme: "bearer" } },
+    security: [{ [SECURITY_SCHEME]: [] }],
+    ...tableParts(components, routeList, operationOf),
+  });
 }
 
 /**
@@ -215,11 +156,4 @@ export function renderOpenApiYaml(document: OpenAPIObject): string {
   return toPortableYaml(document);
 }
 
-/**
- * The document as JSON (`openapi.json`).
- *
- * @example JSON.parse(renderOpenApiJson(buildOpenApiDocument())).openapi // "3.1.0"
- */
-export function renderOpenApiJson(document: OpenAPIObject): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
-}
+export { renderOpenApiJson };

@@ -61,10 +61,15 @@ export function runProcess(
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
   const listening = new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", () => {
+    // Once found, stop looking: a fake that logs its requests prints on for as long as it runs.
+    const look = () => {
       const url = LISTENING_LINE.exec(stdout)?.[1];
-      if (url) resolve(url);
-    });
+      if (url) {
+        child.stdout?.off("data", look);
+        resolve(url);
+      }
+    };
+    child.stdout?.on("data", look);
     void exited.then((code) =>
       reject(new Error(`${command} exited with ${code} before listening:\n${stdout}${stderr}`)),
     );

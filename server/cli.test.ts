@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -31,7 +32,8 @@ describe("image2-kit serve", { timeout: 20_000 }, () => {
     // Every option the fake takes has a flag, so nothing is settable only in code by accident.
     const settable = new Set(FLAGS.map((flag) => flag.option));
     // bindHost is --host, which start() passes on to the control API's Host check.
-    const inCodeOnly = ["selfCheck", "bindHost"];
+    // logTo is where code sends the request lines; the CLI's go to stdout.
+    const inCodeOnly = ["selfCheck", "bindHost", "logTo"];
     for (const option of [...Object.keys(FakeOptions.shape), ...Object.keys(ListenOptions.shape)]) {
       if (!inCodeOnly.includes(option)) expect(settable, `a flag for ${option}`).toContain(option);
     }
@@ -81,15 +83,72 @@ describe("image2-kit serve", { timeout: 20_000 }, () => {
     expect(await run(["launch"]).exited).toBe(2);
   });
 
-  it("prints one line with its URL, takes its options from the environment, and serves", async () => {
+  it("prints its URL first, then where the docs and the inspector are, and takes its options from the environment", async () => {
     const fake = run(["serve", "--port", "0"], { FAKE_SEED: "from-env", FAKE_CLOCK: "manual" });
     const url = await fake.listening;
-    expect(fake.output().stdout).toBe(`image2-kit fake listening on ${url}\n`);
+    expect(fake.output().stdout).toBe(
+      [
+        `image2-kit fake listening on ${url}`,
+        `  base URL:  ${url}/kyyReactApiServer (the API answers at the root too)`,
+        `  docs:      ${url}/docs`,
+        `  inspector: ${url}/__fake/ui`,
+        "",
+      ].join("\n"),
+    );
     const health = (await (await fetch(`${url}/__fake/health`)).json()) as {
       seed: string;
       clock: { kind: string };
     };
     expect(health).toMatchObject({ seed: "from-env", clock: { kind: "manual" } });
+  });
+
+  it("logs one line per request as JSON with FAKE_LOG=json, never the key or the prompt", async () => {
+    const key = "sk-cli-log-5e2a9c";
+    const fake = run(["serve", "--port", "0", "--clock", "manual"], { FAKE_LOG: "json" });
+    const url = await fake.listening;
+    const created = (await (
+      await fetch(`${url}/v1/image2/images`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ model: "gpt-image-2", prompt: "a prompt nobody may read" }),
+      })
+    ).json()) as { id: string };
+    await expect
+      .poll(() =>
+        fake
+          .output()
+          .stdout.split("\n")
+          .filter((line) => line.startsWith("{")),
+      )
+      .toHaveLength(1);
+    const [line = ""] = fake
+      .output()
+      .stdout.split("\n")
+      .filter((text) => text.startsWith("{"));
+    expect(JSON.parse(line)).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      method: "POST",
+      path: "/v1/image2/images",
+      status: 200,
+      ms: expect.any(Number),
+      route: "createImageTask",
+      taskId: created.id,
+      taskStatus: "queued",
+      keyId: expect.stringMatching(/^key_[0-9a-f]{12}$/),
+    });
+    expect(fake.output().stdout).not.toMatch(/sk-cli-log|nobody may read/);
+  });
+
+  it("prints its version, and refuses a log format it does not have", async () => {
+    const { version } = JSON.parse(
+      await readFile(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    const printed = [run(["--version"]), run(["serve", "--version"])];
+    expect(await Promise.all(printed.map((child) => child.exited))).toEqual([0, 0]);
+    for (const child of printed) expect(child.output().stdout).toBe(`${version}\n`);
+    const bad = run(["serve", "--log", "loud"]);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().stderr).toContain('--log must be pretty, json or off (got "loud")');
   });
 
   it("answers the provider's own curl example with a queued task that completes and whose image downloads", async () => {

@@ -8,19 +8,46 @@ import { once } from "node:events";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BASE_PATH } from "../contract/routes.js";
 import { FakeOptionsError } from "./core/options.js";
+import { INSPECTOR_PATH } from "./http/inspector-page.js";
 import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
 import { readServeOptions, SERVE_USAGE, UsageError } from "./serve-flags.js";
-import { start } from "./start.js";
+import { type RunningFake, start } from "./start.js";
+import { PACKAGE_VERSION } from "./version.js";
+
+/**
+ * What the fake prints once it listens: the listening line first (scripts wait for it), then where
+ * a person finds the API, its reference and the inspector. Never the control token.
+ */
+function startLines(
+  fake: RunningFake,
+  options: { control?: boolean | undefined; controlToken?: string | undefined },
+) {
+  const { url } = fake;
+  const control = options.control !== false;
+  return [
+    `image2-kit fake listening on ${url}`,
+    `  base URL:  ${url}${BASE_PATH} (the API answers at the root too)`,
+    `  docs:      ${url}/docs${control && options.controlToken !== undefined ? "#token=<your control token>" : ""}`,
+    control
+      ? `  inspector: ${url}${INSPECTOR_PATH}${options.controlToken === undefined ? "" : "#token=<your control token>"}`
+      : "  inspector: off (--no-control)",
+  ].join("\n");
+}
 
 async function serveCommand(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(SERVE_USAGE);
     return 0;
   }
+  if (argv.includes("--version")) {
+    console.log(PACKAGE_VERSION);
+    return 0;
+  }
   const options = readServeOptions(argv, process.env);
   const fake = await start(options);
-  console.log(`image2-kit fake listening on ${fake.url}`);
+  console.log(startLines(fake, options));
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop).off("SIGTERM", stop);
@@ -98,6 +125,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return serveCommand(rest);
     case "contract":
       return contractCommand(rest);
+    case "--version":
+    case "-v":
+      console.log(PACKAGE_VERSION);
+      return 0;
     case undefined:
     case "help":
     case "--help":
@@ -107,7 +138,9 @@ async function main(argv: readonly string[]): Promise<number> {
 Commands:
   serve      runs the fake of the GPT Image 2 task API (image2-kit serve --help)
   contract   runs the contract suite against the fake or a URL (image2-kit contract --help)
-  help       shows this text`);
+  help       shows this text
+
+  --version  prints the version (${PACKAGE_VERSION})`);
       return command === undefined ? 2 : 0;
     default:
       throw new UsageError(`unknown command '${command}'; try 'image2-kit help'`);

@@ -18,6 +18,8 @@ export interface Flag {
   readonly help: string;
   /** Its value is never printed, not even in an error about it. */
   readonly secret?: true;
+  /** The value the CLI uses when neither the flag nor its variable is given, where it differs from code's. */
+  readonly cliDefault?: string;
 }
 
 const ServeOptions = FakeOptions.extend(ListenOptions.shape);
@@ -155,6 +157,23 @@ export const FLAGS: readonly Flag[] = [
     secret: true,
   },
   {
+    name: "cors",
+    env: "FAKE_CORS",
+    option: "cors",
+    kind: "list",
+    value: "ORIGIN",
+    help: "an origin (scheme://host[:port]) whose web pages may call the API and fetch images, or * for any; repeat it, or comma-separate in the env; never /__fake (default: none)",
+  },
+  {
+    name: "log",
+    env: "FAKE_LOG",
+    option: "log",
+    kind: "string",
+    value: "FORMAT",
+    help: "one line per request on stdout: pretty, json (one object a line) or off (default pretty)",
+    cliDefault: "pretty",
+  },
+  {
     name: "no-control",
     env: "FAKE_NO_CONTROL",
     option: "control",
@@ -173,6 +192,7 @@ ${FLAGS.map((flag) => {
   const name = `--${flag.name}${flag.value ? ` ${flag.value}` : ""}`;
   return `  ${name.padEnd(24)} ${flag.help} [${flag.env}]`;
 }).join("\n")}
+  --version                prints the version
   --help, -h               shows this text
 
 Exit status: 0 after a clean stop (SIGINT or SIGTERM), 1 when it cannot listen or this Node is
@@ -217,6 +237,8 @@ export function readServeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     } else if (fromFlag !== undefined || fromEnv !== undefined) {
       raw[flag.option] = fromFlag ?? fromEnv;
       if (fromFlag === undefined) fromEnvironment.add(flag.option);
+    } else if (flag.cliDefault !== undefined) {
+      raw[flag.option] = flag.cliDefault;
     }
   }
   const parsed = ServeOptions.safeParse(raw);

@@ -51,22 +51,53 @@ const FaultHeaders = z
     }
   });
 
+function delayRangeHolds(action: {
+  delayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
+}) {
+  return action.maxDelayMs === undefined || action.maxDelayMs >= (action.delayMs ?? 0);
+}
+
 const RouteName = z.enum([...(Object.keys(routes) as (keyof typeof routes)[]), "image"]);
 
+/** Any JSON value: the body a status action answers instead of the fake's own. */
+export const FaultBody = z.json();
+
+const MAX_DELAY_MS = 600_000;
+const delayMs = z.int().min(0).max(MAX_DELAY_MS);
+const RANGE_RULE = "must be at least the shortest wait it goes with";
+
 export const FaultAction = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("latency"),
-    /** Fixed delay, or the low end of a random one when `maxMs` is given. */
-    ms: z.int().min(0).max(600_000),
-    maxMs: z.int().min(0).max(600_000).optional(),
-  }),
-  z.strictObject({
-    type: z.literal("status"),
-    status: z.int().min(400).max(599),
-    body: z.json().optional(),
-    headers: FaultHeaders.optional(),
-  }),
-  z.strictObject({ type: z.literal("drop") }),
+  z
+    .strictObject({
+      type: z.literal("latency"),
+      /** Fixed delay, or the low end of a random one when `maxMs` is given. */
+      ms: delayMs,
+      maxMs: delayMs.optional(),
+    })
+    .refine((action) => action.maxMs === undefined || action.maxMs >= action.ms, {
+      path: ["maxMs"],
+      error: `${RANGE_RULE} (ms)`,
+    }),
+  z
+    .strictObject({
+      type: z.literal("status"),
+      status: z.int().min(400).max(599),
+      body: FaultBody.optional(),
+      headers: FaultHeaders.optional(),
+      /** A wait before the answer, fixed or up to `maxDelayMs` at random: a slow failure. */
+      delayMs: delayMs.optional(),
+      maxDelayMs: delayMs.optional(),
+    })
+    .refine(delayRangeHolds, { path: ["maxDelayMs"], error: `${RANGE_RULE} (delayMs)` }),
+  z
+    .strictObject({
+      type: z.literal("drop"),
+      /** A wait before the cut, fixed or up to `maxDelayMs` at random: a hang, then nothing. */
+      delayMs: delayMs.optional(),
+      maxDelayMs: delayMs.optional(),
+    })
+    .refine(delayRangeHolds, { path: ["maxDelayMs"], error: `${RANGE_RULE} (delayMs)` }),
 ]);
 export type FaultAction = z.infer<typeof FaultAction>;
 
@@ -114,6 +145,21 @@ export function routeNameOf(method: string, path: string): z.infer<typeof RouteN
   return undefined;
 }
 
+/**
+ * The route a path is for, whatever the method, and the method that route takes.
+ *
+ * @example routeAtPath("/images/x.png") // { name: "image", method: "GET" }
+ */
+export function routeAtPath(
+  path: string,
+): { name: z.infer<typeof RouteName>; method: string } | undefined {
+  for (const name of RouteName.options) {
+    const route = ROUTE_PATTERNS[name];
+    if (route.pattern.test(path)) return { name, method: route.method };
+  }
+  return undefined;
+}
+
 function matches(rule: FaultRule, method: string, path: string): boolean {
   const { match } = rule;
   if (match.method && match.method !== method) return false;
@@ -154,10 +200,16 @@ export class FaultSet {
     this.#rules = [];
   }
 
-  /** How long a latency action waits: fixed, or drawn between `ms` and `maxMs`. */
-  delayOf(action: Extract<FaultAction, { type: "latency" }>): number {
-    const { ms, maxMs = ms } = action;
-    return maxMs <= ms ? ms : ms + Math.round((maxMs - ms) * this.random.next());
+  /**
+   * How long an action waits before it acts: a latency's `ms` (to `maxMs`), or the `delayMs` (to
+   * `maxDelayMs`) of a status or a drop; drawn at random within a range.
+   */
+  delayOf(action: FaultAction): number {
+    const [low, high] =
+      action.type === "latency"
+        ? [action.ms, action.maxMs ?? action.ms]
+        : [action.delayMs ?? 0, action.maxDelayMs ?? action.delayMs ?? 0];
+    return high <= low ? low : low + Math.round((high - low) * this.random.next());
   }
 
   /** The first rule that applies to this request, counted as applied; used-up rules are removed. */

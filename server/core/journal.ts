@@ -1,31 +1,66 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { TaskStatus } from "../../contract/schemas.js";
+import { z } from "zod";
+import { TaskStatus } from "../../contract/schemas.js";
+import { type Page, type PageOptions, Ring } from "./ring.js";
 
-/** One request the fake answered. Never holds a key: only `keyId`, a one-way fingerprint. */
-export interface JournalEntry {
-  readonly seq: number;
-  /** Fake clock time the request arrived, Unix ms. */
-  readonly at: number;
-  readonly method: string;
-  readonly path: string;
-  /** The status answered, or 0 when no answer reached the client (see `outcome`). */
-  readonly status: number;
-  /**
-   * Set when no answer reached the client: `dropped` by a fault rule, or `aborted` when the client
-   * went away first (a timeout). The request may still have made a task: see `taskId`.
-   */
-  readonly outcome?: "dropped" | "aborted" | undefined;
+/**
+ * One request the fake answered, as the journal keeps it and `GET /__fake/requests` lists it.
+ * Never holds a key: only `keyId`, a one-way fingerprint; never a body: only its hash.
+ */
+export const JournalEntry = z.object({
+  seq: z.int().min(1).describe("The request's number in this process, from 1"),
+  at: z.number().describe("When the request arrived, on the fake's clock, in Unix ms"),
+  durationMs: z
+    .number()
+    .min(0)
+    .describe("How long the fake took to answer, in real ms (a fault's delay included)"),
+  method: z.string(),
+  path: z.string().describe("The request's path, without its query"),
+  status: z
+    .int()
+    .describe("The status answered, or 0 when no answer reached the client (see outcome)"),
+  outcome: z
+    .enum(["dropped", "aborted"])
+    .optional()
+    .describe(
+      "Set when no answer reached the client: dropped by a fault rule, or aborted when the client went away first (a timeout). The request may still have made a task: see taskId",
+    ),
+  route: z
+    .string()
+    .optional()
+    .describe("createImageTask, getTaskResult or image; absent for a path the API does not have"),
+  keyId: z.string().optional().describe("A fingerprint of the bearer key, never the key"),
+  taskId: z.string().optional().describe("The task a create made or a poll asked for"),
+  taskStatus: TaskStatus.optional().describe(
+    "The task status a create or poll answered: what the client knows of its task",
+  ),
+  retryAfterMs: z
+    .number()
+    .optional()
+    .describe("The wait a 429 or 503 asked for in its Retry-After header, in ms"),
+  bodyHash: z
+    .string()
+    .optional()
+    .describe("A hash of a create's body, to spot repeated creates without keeping prompts"),
+  fault: z.string().optional().describe("The id of the fault rule that answered or delayed it"),
+});
+export type JournalEntry = Readonly<z.infer<typeof JournalEntry>>;
+
+/** Which entries to list: all of one route, one task, or one status (`429`) or class (`4xx`). */
+export interface JournalFilter {
   readonly route?: string | undefined;
-  readonly keyId?: string | undefined;
   readonly taskId?: string | undefined;
-  /** The task status a create or poll answered: what the client knows of its task. */
-  readonly taskStatus?: TaskStatus | undefined;
-  /** The wait a 429 or 503 asked for in its `Retry-After` header, in ms. */
-  readonly retryAfterMs?: number | undefined;
-  /** sha256 of the request body, to spot repeated creates without keeping prompts. */
-  readonly bodyHash?: string | undefined;
-  readonly fault?: string | undefined;
+  /** An exact status, or its first digit for a class (4 for 4xx). */
+  readonly status?: { readonly exact: number } | { readonly class: number } | undefined;
 }
+
+const matchesFilter = (entry: JournalEntry, filter: JournalFilter): boolean =>
+  (filter.route === undefined || entry.route === filter.route) &&
+  (filter.taskId === undefined || entry.taskId === filter.taskId) &&
+  (filter.status === undefined ||
+    ("exact" in filter.status
+      ? entry.status === filter.status.exact
+      : Math.floor(entry.status / 100) === filter.status.class));
 
 const keyIds = new Map<string, string>();
 const KEY_IDS_KEPT = 1000;
@@ -51,27 +86,27 @@ export function keyIdOf(key: string): string {
 
 /** The most recent `size` requests, oldest first; older ones are overwritten. */
 export class Journal {
-  #entries: JournalEntry[] = [];
-  #next = 0;
+  readonly #ring: Ring<JournalEntry>;
   #seq = 0;
 
-  constructor(readonly size: number) {}
+  constructor(readonly size: number) {
+    this.#ring = new Ring(size);
+  }
 
   add(entry: Omit<JournalEntry, "seq">): void {
-    const full = { ...entry, seq: ++this.#seq };
-    if (this.#entries.length < this.size) this.#entries.push(full);
-    else this.#entries[this.#next] = full;
-    this.#next = (this.#next + 1) % this.size;
+    this.#ring.add({ ...entry, seq: ++this.#seq });
   }
 
   list(): JournalEntry[] {
-    return this.#entries.length < this.size
-      ? [...this.#entries]
-      : [...this.#entries.slice(this.#next), ...this.#entries.slice(0, this.#next)];
+    return this.#ring.list();
+  }
+
+  /** The entries that match `filter`, paged: see Ring.page. */
+  page(filter: JournalFilter, options: PageOptions): Page<JournalEntry> {
+    return this.#ring.page((entry) => matchesFilter(entry, filter), options);
   }
 
   clear(): void {
-    this.#entries = [];
-    this.#next = 0;
+    this.#ring.clear();
   }
 }

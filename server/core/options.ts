@@ -6,6 +6,7 @@ import { z } from "zod";
 import { HttpUrl } from "../../contract/http-url.js";
 import type { Clock } from "./clock.js";
 import { decimalOrText, wholeNumberOrText } from "./number-input.js";
+import type { LogSink } from "./request-log.js";
 import { MAX_DURATION_MS } from "./task-id.js";
 
 export const Profile = z.enum(["realistic", "fast", "instant"], {
@@ -55,6 +56,35 @@ const PublicUrl = HttpUrl.refine((text) => {
   return url.username === "" && url.password === "" && url.search === "" && url.hash === "";
 }, "must be an http(s) origin with an optional path: no user name, password, query or fragment");
 
+/** RFC 3986 scheme, then a host name, an IPv4 address or a bracketed IPv6 one, then a port. */
+const ORIGIN =
+  /^([a-z][a-z0-9+.-]*):\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$/;
+const ORIGIN_RULE =
+  "must be * or an origin as a browser sends it: scheme://host[:port], such as http://localhost:5173, with no path, not even a trailing /";
+
+/**
+ * An origin a browser page may call the API from, as browsers write it: lower case, and without
+ * the default port of http or https (a page at http://localhost:80 sends Origin http://localhost).
+ */
+export const CorsOrigin = z
+  .string()
+  .transform((text) => text.toLowerCase())
+  .refine(
+    (text) => {
+      if (text === "*") return true;
+      const port = ORIGIN.exec(text)?.[6];
+      return port !== undefined ? Number(port.slice(1)) <= 65_535 : ORIGIN.test(text);
+    },
+    { error: ORIGIN_RULE },
+  )
+  .transform((text) => (/^https?:/.test(text) ? new URL(text).origin : text));
+
+const isLogSink = (value: unknown): value is LogSink =>
+  typeof value === "object" &&
+  value !== null &&
+  "write" in value &&
+  typeof value.write === "function";
+
 export const FakeOptions = z.object({
   /** Timings of new tasks: realistic (seconds), fast (a fraction of a second) or instant. */
   profile: Profile.default("realistic"),
@@ -95,6 +125,20 @@ export const FakeOptions = z.object({
   maxTasks: wholeNumberOrText({ min: 1 }).default(10_000),
   /** The most requests kept in the journal. */
   journalSize: wholeNumberOrText({ min: 1 }).default(1_000),
+  /** One line per request: pretty, json or off (off in code; the CLI's default is pretty). */
+  log: z.enum(["pretty", "json", "off"], { error: "must be pretty, json or off" }).default("off"),
+  /** Where the request lines go instead of stdout. */
+  logTo: z.custom<LogSink>(isLogSink, { error: "must have a write(text) method" }).optional(),
+  /**
+   * Origins whose pages may call the API and fetch images (CORS), or `["*"]` for any; never the
+   * control API.
+   */
+  cors: z
+    .array(CorsOrigin)
+    .refine((origins) => !origins.includes("*") || origins.length === 1, {
+      error: "* already allows every origin: give it alone",
+    })
+    .default([]),
   /** Checks every response against its route's schema and answers 500 on a mismatch. */
   selfCheck: z.boolean().default(Boolean(process.env.VITEST) || process.env.NODE_ENV === "test"),
 });

@@ -267,7 +267,14 @@ describe("the polling grader", () => {
 
 describe("gradePolling on a journal", () => {
   const entry = (fields: Partial<JournalEntry> & Pick<JournalEntry, "at" | "status">) =>
-    ({ seq: 0, method: "POST", path: "/v1/image2/images", keyId: "key_a", ...fields }) as const;
+    ({
+      seq: 0,
+      durationMs: 1,
+      method: "POST",
+      path: "/v1/image2/images",
+      keyId: "key_a",
+      ...fields,
+    }) as const;
   const create = (at: number, status: number, bodyHash = "body") =>
     entry({ at, status, route: "createImageTask", bodyHash });
   const retries = (entries: JournalEntry[]) =>

@@ -7,39 +7,46 @@
  * entry (map lookups only, nothing rescanned), then one pass over the tasks seen: linear in the
  * journal's size, so a large journal never blocks the event loop for long.
  */
+import { z } from "zod";
 import { isTerminalStatus, type TaskStatus } from "../../contract/schemas.js";
 import type { JournalEntry } from "./journal.js";
 
-export interface PollingGrade {
-  readonly keyId: string;
-  /** Polls answered 200. */
-  readonly polls: number;
-  readonly tasksPolled: number;
-  /** The shortest time between two polls of one task answered 200; null with fewer than two. */
-  readonly shortestPollIntervalMs: number | null;
-  readonly pollsAfterTerminal: number;
-  /**
-   * Creates that made (or may have made) a task with the body of one that made a task less than
-   * `repeatWindowMs` before.
-   */
-  readonly repeatedCreates: number;
-  /**
-   * Creates resending, within `retryWindowMs`, the body of a create answered 5xx, cut off or
-   * abandoned by the client: that first create may have made a billed task.
-   */
-  readonly createRetriesAfterUnknownOutcome: number;
-  /**
-   * Tasks whose last poll was answered 429 or 5xx, cut off or abandoned while the client knew
-   * them queued or processing, and not polled again for `abandonGraceMs`.
-   */
-  readonly tasksAbandoned: number;
-  /** Polls and creates sent sooner than the `Retry-After` of the 429 or 503 the key got last. */
-  readonly retryAfterIgnored: number;
-  /** Tasks polled sooner than `minIntervalMs` after their create answered queued or processing. */
-  readonly firstPollsTooSoon: number;
-  /** A sentence per kind of mistake: what happened, to which task or request, what to do. */
-  readonly problems: readonly string[];
-}
+const tally = (description: string) => z.int().min(0).describe(description);
+
+/** How one API key polls, graded: a count per kind of mistake, and a sentence per kind found. */
+export const PollingGrade = z.object({
+  keyId: z.string().describe("A fingerprint of the bearer key, never the key"),
+  polls: tally("Polls answered 200"),
+  tasksPolled: tally("Tasks polled at least once"),
+  shortestPollIntervalMs: z
+    .number()
+    .nullable()
+    .describe(
+      "The shortest time between two polls of one task answered 200; null with fewer than two",
+    ),
+  pollsAfterTerminal: tally("Polls of a task after the client saw it completed or failed"),
+  repeatedCreates: tally(
+    "Creates that made (or may have made) a task with the body of one that made a task less than repeatWindowMs before",
+  ),
+  createRetriesAfterUnknownOutcome: tally(
+    "Creates resending, within retryWindowMs, the body of a create answered 5xx, cut off or abandoned by the client: that first create may have made a billed task",
+  ),
+  tasksAbandoned: tally(
+    "Tasks whose last poll was answered 429 or 5xx, cut off or abandoned while the client knew them queued or processing, and not polled again for abandonGraceMs",
+  ),
+  retryAfterIgnored: tally(
+    "Polls and creates sent sooner than the Retry-After of the 429 or 503 the key got last",
+  ),
+  firstPollsTooSoon: tally(
+    "Tasks polled sooner than minIntervalMs after their create answered queued or processing",
+  ),
+  problems: z
+    .array(z.string())
+    .describe(
+      "A sentence per kind of mistake: what happened, to which task or request, what to do",
+    ),
+});
+export type PollingGrade = Readonly<z.infer<typeof PollingGrade>>;
 
 export interface GradeOptions {
   /** The shortest polite wait before a task's first poll and between its polls (default 2000). */

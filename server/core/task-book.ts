@@ -8,7 +8,7 @@ import { randomInt } from "node:crypto";
 import { type OutputSize, outputRequestOf } from "../../contract/output-size.js";
 import type { CreateImageRequest } from "../../contract/schemas.js";
 import { ErrorTexts } from "./error-texts.js";
-import { RecentTasks } from "./recent-tasks.js";
+import { type Page, type PageOptions, Ring } from "./ring.js";
 import { TaskChanges } from "./task-changes.js";
 import {
   createTaskIdCodec,
@@ -48,7 +48,7 @@ export class TaskBook {
   readonly #codec: TaskIdCodec;
   readonly #texts = new ErrorTexts();
   readonly #changes: TaskChanges;
-  readonly #recent: RecentTasks<RecentTask>;
+  readonly #recent: Ring<RecentTask>;
   // A random start, so two processes with the same seed rarely hand out the same nonce at once.
   #nonce = randomInt(NONCES);
   #millisecond = Number.NaN;
@@ -58,7 +58,7 @@ export class TaskBook {
   constructor(seed: string, maxTasks: number) {
     this.#codec = createTaskIdCodec(seed);
     this.#changes = new TaskChanges(maxTasks);
-    this.#recent = new RecentTasks(maxTasks);
+    this.#recent = new Ring(maxTasks);
   }
 
   /**
@@ -136,12 +136,17 @@ export class TaskBook {
 
   /** A task among the recent ones, by id. */
   recent(id: string): RecentTask | undefined {
-    return this.#recent.find(id);
+    return this.#recent.find((task) => task.id === id);
   }
 
   /** The recent tasks, oldest first. */
   listRecent(): RecentTask[] {
     return this.#recent.list();
+  }
+
+  /** A page of the recent tasks: see Ring.page. */
+  pageRecent(options: PageOptions): Page<RecentTask> {
+    return this.#recent.page(() => true, options);
   }
 
   get recentCount(): number {

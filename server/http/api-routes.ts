@@ -5,24 +5,15 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { outputSizeOf } from "../../contract/output-size.js";
-import { type PathParam, type RouteDefinition, routes } from "../../contract/routes.js";
+import { type RouteDefinition, routes } from "../../contract/routes.js";
 import type { FakeState } from "../core/fake-state.js";
 import { createdBody, resultBody } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
-import { ApiError, describeIssues, issuesOf, SelfCheckError } from "./errors.js";
+import { ApiError, assertAnswerMatches } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { publicOrigin } from "./public-origin.js";
 import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
-
-type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } }
-  ? z.output<S>
-  : undefined;
-type ParamsOf<R> = R extends { params: infer P extends Record<string, PathParam> }
-  ? { [K in keyof P]: z.output<P[K]["schema"]> }
-  : Record<string, never>;
-type SuccessOf<R> = R extends { success: { schema: infer S extends z.ZodType } }
-  ? z.input<S>
-  : never;
+import { type AnswerOf, type BodyOf, honoPath, type ParamsOf } from "./route-types.js";
 
 interface HandlerInput<R> {
   readonly c: Context<FakeEnv>;
@@ -31,7 +22,7 @@ interface HandlerInput<R> {
   readonly body: BodyOf<R>;
   readonly params: ParamsOf<R>;
 }
-type Handler<R> = (input: HandlerInput<R>) => SuccessOf<R>;
+type Handler<R> = (input: HandlerInput<R>) => AnswerOf<R>;
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
   return {
@@ -103,7 +94,7 @@ function register<R extends RouteDefinition>(
   route: R,
   handler: Handler<R>,
 ): void {
-  const path = route.path.replace(/\{(\w+)\}/g, ":$1");
+  const path = honoPath(route.path);
   const method = route.method.toUpperCase();
   const parseParams = paramsParser(route);
   api.on(method, path, async (c) => {
@@ -121,17 +112,8 @@ function register<R extends RouteDefinition>(
     const params = parseParams(c.req.param()) as ParamsOf<R>;
     const body = (route.body ? await readJsonBody(c, route.body.schema) : undefined) as BodyOf<R>;
     const result = handler({ c, owner, body, params });
-    if (state.options.selfCheck) {
-      const checked = route.success.schema.safeParse(result);
-      if (!checked.success) {
-        throw new SelfCheckError(
-          describeIssues(
-            `self-check: the ${route.operationId} response breaks its schema`,
-            issuesOf(checked.error),
-          ),
-        );
-      }
-    }
+    if (state.options.selfCheck)
+      assertAnswerMatches(route.success.schema, result, route.operationId);
     return c.json(result, route.success.status);
   });
   api.all(path, (c) => {

@@ -1,6 +1,7 @@
 /**
  * The fake as a Hono app: `app.fetch` serves it in-process with no port; `start()` serves it on Node.
- * This module only assembles: each middleware and route lives with the concern it serves.
+ * This module only assembles: each middleware and route lives with the concern it serves. Order is
+ * scope: what is registered before a middleware never passes through it.
  */
 import { Hono } from "hono";
 import { RegExpRouter } from "hono/router/reg-exp-router";
@@ -8,8 +9,11 @@ import { BASE_PATH } from "../../contract/routes.js";
 import { createFakeController, type FakeController } from "../core/fake-controller.js";
 import { createFakeState } from "../core/fake-state.js";
 import { type FakeOptionsInput, parseFakeOptions } from "../core/options.js";
+import { createRequestLog } from "../core/request-log.js";
 import { apiRoutes } from "./api-routes.js";
-import { CONTROL_PREFIX, controlRoutes } from "./control-routes.js";
+import { controlRoutes } from "./control-routes.js";
+import { CONTROL_PREFIX } from "./control-table.js";
+import { allowCrossOrigin } from "./cors-middleware.js";
 import { answerErrors, answerUnknownRoute } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { injectFaults } from "./fault-middleware.js";
@@ -28,18 +32,21 @@ export type FakeApp = Hono<FakeEnv> & { readonly fake: FakeController };
  * const res = await app.request("/v1/result/image_…", { headers: { Authorization: "Bearer k" } });
  */
 export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
-  const state = createFakeState(parseFakeOptions(input));
+  const options = parseFakeOptions(input);
+  const state = createFakeState(options);
   // RegExpRouter alone: the fastest of Hono's routers, and it refuses ambiguous routes outright.
   const app = new Hono<FakeEnv>({ router: new RegExpRouter() });
-  app.use(journalRequests(state));
+  // The fake's own pages and documents: out of the journal, the log, CORS and the fault rules.
+  servePages(app, { control: options.control });
+  serveOpenApi(app, options.publicUrl);
+  app.use(journalRequests(state, createRequestLog(options.log, options.logTo)));
+  app.use(allowCrossOrigin(options.cors));
   app.use(injectFaults(state));
-  if (state.options.control) app.route(CONTROL_PREFIX, controlRoutes(state));
+  if (options.control) app.route(CONTROL_PREFIX, controlRoutes(state));
   const api = apiRoutes(state);
   app.route(BASE_PATH, api);
   app.route("/", api);
   serveImages(app, state);
-  serveOpenApi(app, state.options.publicUrl);
-  servePages(app);
   app.notFound(answerUnknownRoute);
   app.onError(answerErrors);
   return Object.assign(app, { fake: createFakeController(state) });

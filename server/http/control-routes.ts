@@ -1,60 +1,98 @@
 /**
  * The control API under /__fake: inspect and steer the fake. Never part of the provider's API,
- * so its errors are plain `{ error, issues }` bodies rather than the assumed ones.
+ * so its errors are plain `{ error, issues }` bodies rather than the assumed ones. Each route is
+ * registered from the table in control-table.ts, which also gives its input schemas and its
+ * answer's schema; this file adds only behaviour.
  */
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import { isForwardMove, isTerminalStatus } from "../../contract/schemas.js";
-import { advanceProblem, isManualClock, LATEST_CLOCK_MS } from "../core/clock.js";
+import { advanceProblem, isManualClock } from "../core/clock.js";
 import type { FakeState } from "../core/fake-state.js";
-import { FaultRule } from "../core/faults.js";
-import { wholeNumber } from "../core/number-input.js";
 import { gradePolling } from "../core/polling-grader.js";
 import type { RecentTask } from "../core/task-book.js";
-import { PlanOverride, withOverride } from "../core/task-planner.js";
+import { withOverride } from "../core/task-planner.js";
 import { finishedAt, statusAt } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
 import { ControlError } from "./control-error.js";
 import { refuseForeignRequests, requireControlToken } from "./control-guard.js";
-import { issuesOf } from "./errors.js";
+import { statusFilterOf } from "./control-schemas.js";
+import { type ControlRoute, controlTable } from "./control-table.js";
+import { assertAnswerMatches, issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
-import { serveInspector } from "./pages.js";
+import { EXPIRED_IMAGE, imageNamed, pngResponse } from "./image-route.js";
+import { serveInspector } from "./inspector-page.js";
 import { parseJsonBytes, readBody, TOO_LARGE_HEADERS, TOO_LARGE_MESSAGE } from "./request-input.js";
+import {
+  type AnswerOf,
+  type BodyOf,
+  honoPath,
+  type ParamsOf,
+  type QueryOf,
+} from "./route-types.js";
 
-/** Where the control API is mounted; never part of the provider's API. */
-export const CONTROL_PREFIX = "/__fake";
+interface ControlInput<R> {
+  readonly c: Context<FakeEnv>;
+  readonly body: BodyOf<R>;
+  readonly query: QueryOf<R>;
+  readonly params: ParamsOf<R>;
+}
+type ControlHandler<R> = (input: ControlInput<R>) => AnswerOf<R> | Promise<AnswerOf<R>>;
+type ControlHandlers = {
+  [K in keyof typeof controlTable]: ControlHandler<(typeof controlTable)[K]>;
+};
 
-const ADVANCE_RULE = `must be a number of ms from 0 to ${LATEST_CLOCK_MS}`;
-const NextTasks = PlanOverride.extend({ count: wholeNumber({ min: 1 }).default(1) });
-const ClockAdvance = z.strictObject({
-  advanceMs: z
-    .number({ error: ADVANCE_RULE })
-    .min(0, { error: ADVANCE_RULE })
-    .max(LATEST_CLOCK_MS, { error: ADVANCE_RULE }),
-});
-const NoBody = z.strictObject({}).optional();
-const threshold = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/, { error: "must be a number of ms, 0 or more" })
-  .transform(Number)
-  .optional();
-const PollingQuery = z.strictObject({
-  minIntervalMs: threshold,
-  repeatWindowMs: threshold,
-  retryWindowMs: threshold,
-  abandonGraceMs: threshold,
-});
-
-/** The JSON body, within 1 MiB, parsed with the route's schema; an empty body is `undefined`. */
-async function bodyOf<S extends z.ZodType>(c: Context<FakeEnv>, schema: S): Promise<z.output<S>> {
+/** The JSON body, within 1 MiB, parsed with the route's schema; an optional one may be empty. */
+async function bodyOf(c: Context<FakeEnv>, body: NonNullable<ControlRoute["body"]>) {
   const read = await readBody(c);
   if (!read.ok) throw new ControlError(413, TOO_LARGE_MESSAGE, [], TOO_LARGE_HEADERS);
+  // An optional body left out stands for `{}`.
   const json =
-    read.bytes.length === 0 ? { ok: true as const, value: undefined } : parseJsonBytes(read.bytes);
+    read.bytes.length === 0 && !body.required
+      ? { ok: true as const, value: {} }
+      : parseJsonBytes(read.bytes);
   if (!json.ok) throw new ControlError(400, `the body must be JSON: ${json.message}`);
-  const parsed = schema.safeParse(json.value);
+  const parsed = body.schema.safeParse(json.value);
   if (!parsed.success) throw new ControlError(400, "invalid body", issuesOf(parsed.error));
   return parsed.data;
+}
+
+/** The query, each parameter given once, parsed with the route's strict schema. */
+function queryOf(c: Context<FakeEnv>, schema: z.ZodObject) {
+  const given = c.req.queries();
+  const repeated = Object.keys(given).filter((name) => (given[name]?.length ?? 0) > 1);
+  if (repeated.length > 0) {
+    throw new ControlError(
+      400,
+      `each query parameter is given once: ${repeated.join(", ")} ${repeated.length > 1 ? "are" : "is"} repeated`,
+    );
+  }
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error).map((issue) =>
+      issue.path === "(body)" ? { ...issue, path: "(query)" } : issue,
+    );
+    throw new ControlError(
+      400,
+      `invalid query: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+      issues,
+    );
+  }
+  return parsed.data;
+}
+
+/** The path parameters, each parsed with its schema. */
+function paramsOf(c: Context<FakeEnv>, params: ControlRoute["params"]) {
+  return Object.fromEntries(
+    Object.entries(params ?? {}).map(([name, param]) => {
+      const parsed = param.schema.safeParse(c.req.param(name));
+      if (!parsed.success) {
+        const issues = issuesOf(parsed.error).map((issue) => ({ ...issue, path: name }));
+        throw new ControlError(400, `invalid ${name} in the path`, issues);
+      }
+      return [name, parsed.data];
+    }),
+  );
 }
 
 function describeTask(state: FakeState, task: RecentTask, now: number) {
@@ -76,14 +114,18 @@ function describeTask(state: FakeState, task: RecentTask, now: number) {
   };
 }
 
-/** The control API, to mount at /__fake. */
-export function controlRoutes(state: FakeState): Hono<FakeEnv> {
-  const control = new Hono<FakeEnv>();
-  control.use(refuseForeignRequests(state.options));
-  // The inspector page holds no data and a browser cannot add a header to a page it opens: it comes
-  // before the token check, and the page sends the token with each request it makes.
-  serveInspector(control);
-  control.use(requireControlToken(state.options));
+/** Offset, limit and order of a page, as a ring reads them; no limit lists everything. */
+const pageOf = (query: {
+  offset?: number | undefined;
+  limit?: number | undefined;
+  order?: "oldest" | "newest" | undefined;
+}) => ({
+  offset: query.offset ?? 0,
+  limit: query.limit ?? Number.MAX_SAFE_INTEGER,
+  newestFirst: query.order === "newest",
+});
+
+function handlers(state: FakeState): ControlHandlers {
   // The control API has no bearer key to open an id with: it knows this process's recent tasks.
   const taskOr404 = (id: string) => {
     const task = state.tasks.recent(id);
@@ -97,121 +139,162 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   };
   const clockBody = () => ({ kind: state.clock.kind, now: state.clock.now() });
 
-  control.get("/health", (c) => {
-    const { rss, heapUsed } = process.memoryUsage();
-    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-    return c.json({
-      ok: true,
-      clock: clockBody(),
-      tasks: state.tasks.recentCount,
-      seed: state.seed,
-      memory: { rssMb: mb(rss), heapUsedMb: mb(heapUsed) },
-    });
-  });
+  return {
+    health() {
+      const { rss, heapUsed } = process.memoryUsage();
+      const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+      return {
+        ok: true,
+        clock: clockBody(),
+        tasks: state.tasks.recentCount,
+        seed: state.seed,
+        memory: { rssMb: mb(rss), heapUsedMb: mb(heapUsed) },
+      };
+    },
+    reset() {
+      state.reset();
+      return { ok: true };
+    },
+    listTasks({ query }) {
+      const now = state.clock.now();
+      const page = state.tasks.pageRecent(pageOf(query));
+      return {
+        tasks: page.items.map((task) => describeTask(state, task, now)),
+        total: page.total,
+      };
+    },
+    getTask: ({ params }) => describeTask(state, taskOr404(params.id), state.clock.now()),
+    changeTask({ params, body: override }) {
+      const task = taskOr404(params.id);
+      const now = state.clock.now();
+      const before = statusAt(task, now);
+      if (isTerminalStatus(before))
+        throw new ControlError(409, `task ${task.id} is ${before}: a terminal task never changes`);
+      const plan = withOverride(task.plan, override);
+      if (plan.outcome === "completed" && task.pixels === undefined) {
+        throw new ControlError(
+          409,
+          `task ${task.id} asks for a ratio that has no size at its resolution (${String(task.request.ratio)} at ${String(task.request.resolution)}): it can only fail`,
+        );
+      }
+      const after = statusAt({ createdMs: task.createdMs, plan }, now);
+      if (!isForwardMove(before, after)) {
+        throw new ControlError(
+          409,
+          `these timings would move task ${task.id} back from ${before} to ${after}`,
+        );
+      }
+      const changed = state.tasks.change(task, plan, now);
+      if (!changed.ok) throw new ControlError(409, changed.problem);
+      return describeTask(state, task, now);
+    },
+    taskImage({ c, params }) {
+      const task = taskOr404(params.id);
+      const now = state.clock.now();
+      const image = imageNamed(state, state.tasks.imageNameOf(task.facts), now);
+      if (!image.ok) {
+        throw new ControlError(
+          404,
+          image.reason === "expired"
+            ? EXPIRED_IMAGE
+            : `task ${task.id} has no image: it is ${statusAt(task, now)}`,
+        );
+      }
+      return pngResponse(c, image.png);
+    },
+    listPlans: () => ({ next: [...state.planner.queued()] }),
+    planNextTasks({ body }) {
+      const { count, ...override } = body;
+      state.planner.planNext(count, override);
+      return { next: [...state.planner.queued()] };
+    },
+    listRequests({ query }) {
+      const { route, taskId, status } = query;
+      const filter = {
+        route,
+        taskId,
+        status: status === undefined ? undefined : statusFilterOf(status),
+      };
+      const page = state.journal.page(filter, pageOf(query));
+      return { requests: page.items, total: page.total };
+    },
+    gradePolling: ({ query }) => ({
+      keys: gradePolling(state.journal.list(), { ...query, now: state.clock.now() }),
+    }),
+    readClock: clockBody,
+    advanceClock({ body: { advanceMs } }) {
+      if (!isManualClock(state.clock)) {
+        throw new ControlError(
+          409,
+          "the clock is the system clock; start the fake with --clock manual to advance it",
+        );
+      }
+      const problem = advanceProblem(state.clock.now(), advanceMs);
+      if (problem !== undefined) throw new ControlError(409, problem);
+      state.clock.advance(advanceMs);
+      return clockBody();
+    },
+    listFaults: () => ({ faults: [...state.faults.list()] }),
+    addFault: ({ body }) => state.faults.add(body),
+    clearFaults() {
+      state.faults.clear();
+      return { ok: true };
+    },
+    removeFault({ params }) {
+      if (!state.faults.remove(params.id)) throw new ControlError(404, `no fault '${params.id}'`);
+      return { ok: true };
+    },
+    async controlDocument({ c }) {
+      // Loaded at the first request: the document's builder stays off the start path.
+      const { controlDocumentJson } = await import("./control-openapi.js");
+      return c.body(controlDocumentJson(c, state.options), 200, {
+        "Content-Type": "application/json; charset=utf-8",
+      });
+    },
+  };
+}
 
-  control.post("/reset", async (c) => {
-    await bodyOf(c, NoBody);
-    state.reset();
-    return c.json({ ok: true });
-  });
-
-  control.get("/tasks", (c) => {
-    const now = state.clock.now();
-    return c.json({
-      tasks: state.tasks.listRecent().map((task) => describeTask(state, task, now)),
-    });
-  });
-
-  control.get("/next-tasks", (c) => c.json({ next: state.planner.queued() }));
-
-  control.post("/next-tasks", async (c) => {
-    const { count, ...override } = await bodyOf(c, NextTasks);
-    state.planner.planNext(count, override);
-    return c.json({ next: state.planner.queued() }, 201);
-  });
-
-  control.get("/tasks/:id", (c) =>
-    c.json(describeTask(state, taskOr404(c.req.param("id")), state.clock.now())),
-  );
-
-  control.patch("/tasks/:id", async (c) => {
-    const task = taskOr404(c.req.param("id"));
-    const override = await bodyOf(c, PlanOverride);
-    const now = state.clock.now();
-    const before = statusAt(task, now);
-    if (isTerminalStatus(before))
-      throw new ControlError(409, `task ${task.id} is ${before}: a terminal task never changes`);
-    const plan = withOverride(task.plan, override);
-    if (plan.outcome === "completed" && task.pixels === undefined) {
-      throw new ControlError(
-        409,
-        `task ${task.id} asks for a ratio that has no size at its resolution (${String(task.request.ratio)} at ${String(task.request.resolution)}): it can only fail`,
-      );
+function register<R extends ControlRoute>(
+  control: Hono<FakeEnv>,
+  state: FakeState,
+  route: R,
+  handler: ControlHandler<R>,
+): void {
+  control.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
+    const input = {
+      c,
+      params: paramsOf(c, route.params) as ParamsOf<R>,
+      query: (route.query ? queryOf(c, route.query) : undefined) as QueryOf<R>,
+      body: (route.body ? await bodyOf(c, route.body) : undefined) as BodyOf<R>,
+    };
+    const answer: unknown = await handler(input);
+    if (answer instanceof Response) return answer;
+    if (!("schema" in route.success)) {
+      throw new Error(`${route.operationId} answers ${route.success.contentType}, not JSON`);
     }
-    const after = statusAt({ createdMs: task.createdMs, plan }, now);
-    if (!isForwardMove(before, after)) {
-      throw new ControlError(
-        409,
-        `these timings would move task ${task.id} back from ${before} to ${after}`,
-      );
-    }
-    const changed = state.tasks.change(task, plan, now);
-    if (!changed.ok) throw new ControlError(409, changed.problem);
-    return c.json(describeTask(state, task, now));
+    if (state.options.selfCheck)
+      assertAnswerMatches(route.success.schema, answer, route.operationId);
+    return c.json(answer, route.success.status);
   });
+}
 
-  control.get("/requests", (c) => c.json({ requests: state.journal.list() }));
-
-  control.get("/polling", (c) => {
-    const parsed = PollingQuery.safeParse(c.req.query());
-    if (!parsed.success) {
-      throw new ControlError(
-        400,
-        "each threshold must be a number of ms, 0 or more: minIntervalMs, repeatWindowMs, retryWindowMs, abandonGraceMs",
-        issuesOf(parsed.error),
-      );
-    }
-    const options = { ...parsed.data, now: state.clock.now() };
-    return c.json({ keys: gradePolling(state.journal.list(), options) });
-  });
-
-  control.get("/clock", (c) => c.json(clockBody()));
-
-  control.post("/clock", async (c) => {
-    const { advanceMs } = await bodyOf(c, ClockAdvance);
-    if (!isManualClock(state.clock)) {
-      throw new ControlError(
-        409,
-        "the clock is the system clock; start the fake with --clock manual to advance it",
-      );
-    }
-    const problem = advanceProblem(state.clock.now(), advanceMs);
-    if (problem !== undefined) throw new ControlError(409, problem);
-    state.clock.advance(advanceMs);
-    return c.json(clockBody());
-  });
-
-  control.get("/faults", (c) => c.json({ faults: state.faults.list() }));
-
-  control.post("/faults", async (c) => c.json(state.faults.add(await bodyOf(c, FaultRule)), 201));
-
-  control.delete("/faults", (c) => {
-    state.faults.clear();
-    return c.json({ ok: true });
-  });
-
-  control.delete("/faults/:id", (c) => {
-    if (!state.faults.remove(c.req.param("id")))
-      throw new ControlError(404, `no fault '${c.req.param("id")}'`);
-    return c.json({ ok: true });
-  });
-
+/** The control API, to mount at /__fake. */
+export function controlRoutes(state: FakeState): Hono<FakeEnv> {
+  const control = new Hono<FakeEnv>();
+  control.use(refuseForeignRequests(state.options));
+  // The inspector page holds no data and a browser cannot add a header to a page it opens: it comes
+  // before the token check, and the page sends the token with each request it makes.
+  serveInspector(control);
+  control.use(requireControlToken(state.options));
+  const byId = handlers(state);
+  for (const id of Object.keys(controlTable) as (keyof typeof controlTable)[]) {
+    register(control, state, controlTable[id], byId[id] as ControlHandler<ControlRoute>);
+  }
   control.onError((error, c) => {
     if (error instanceof ControlError) {
       return c.json({ error: error.message, issues: error.issues }, error.status, error.headers);
     }
     throw error;
   });
-
   return control;
 }

@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { minimalRequest } from "../../contract/request-cases.js";
 import { TaskResult } from "../../contract/schemas.js";
 import { AUTH, fakeWithAgent, KEY, statusOf } from "../test-support/fake-agent.js";
 import { createFakeApp } from "./app.js";
@@ -211,6 +213,68 @@ describe("fault rules", () => {
     expect(app.fake.requests().at(-1)).toMatchObject({ fault: rule.id });
   });
 
+  it("answers a status after its delay, as the README's rule for a quarter of creates says", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const example = readme.split("# A quarter of creates answer 503 after half a second\n")[1];
+    const json = /-d '([^']+)'/.exec(example ?? "")?.[1];
+    if (json === undefined) throw new Error("the README lost its example of a slow 503");
+    const app = createFakeApp({ clock: "manual", seed: "quarter" });
+    const added = await app.request("/__fake/faults", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: json,
+    });
+    expect(added.status).toBe(201);
+    const timed = async () => {
+      const started = performance.now();
+      const res = await app.request("/v1/image2/images", {
+        method: "POST",
+        headers: { ...AUTH, "Content-Type": "application/json" },
+        body: JSON.stringify(minimalRequest("gpt-image-2")),
+      });
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const answers = await Promise.all(Array.from({ length: 80 }, timed));
+    const slow = answers.filter((answer) => answer.status === 503);
+    // 80 draws at 0.25: 20 expected, and fewer than 6 or more than 40 has odds below one in 10^5.
+    expect(slow.length).toBeGreaterThan(5);
+    expect(slow.length).toBeLessThan(40);
+    expect(answers.length - slow.length).toBe(
+      answers.filter((answer) => answer.status === 200).length,
+    );
+    // A lower bound only (timers may fire a millisecond early).
+    for (const answer of slow) expect(answer.ms).toBeGreaterThanOrEqual(499);
+    // Polls are not creates: the rule leaves them alone.
+    expect((await app.request("/v1/result/image_x", { headers: AUTH })).status).toBe(
+      statusOf("task_not_found"),
+    );
+  });
+
+  it("refuses a delay range whose top is below its bottom, naming the field", async () => {
+    const { agent } = fakeWithAgent();
+    for (const action of [
+      { type: "status", status: 503, delayMs: 500, maxDelayMs: 100 },
+      { type: "drop", delayMs: 10, maxDelayMs: 5 },
+      { type: "latency", ms: 10, maxMs: 5 },
+    ]) {
+      const res = await agent.post("/__fake/faults").send({ action });
+      expect(res.status, JSON.stringify(action)).toBe(400);
+      expect(res.body.issues[0].path).toBe(
+        action.type === "latency" ? "action.maxMs" : "action.maxDelayMs",
+      );
+    }
+  });
+
+  it("hangs, then cuts the connection, when a drop has a delay", async () => {
+    const app = createFakeApp({ clock: "manual" });
+    const rule = app.fake.addFault({ action: { type: "drop", delayMs: 30 }, times: 1 });
+    const started = performance.now();
+    const res = await app.request("/v1/result/image_x", { headers: AUTH });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+    await expect(res.text()).rejects.toThrow(/connection dropped/);
+    expect(app.fake.requests().at(-1)).toMatchObject({ status: 0, fault: rule.id });
+  });
+
   it("drops the connection: in-process the body cannot be read", async () => {
     const app = createFakeApp({ clock: "manual" });
     app.fake.addFault({ action: { type: "drop" } });
@@ -268,5 +332,120 @@ describe("self-check", () => {
   it("stays out of the way when turned off", async () => {
     const { create } = fakeWithAgent({ clock: farFuture, selfCheck: false });
     expect((await create()).status).toBe(200);
+  });
+});
+
+describe("paging and filtering", () => {
+  it("pages through the recent tasks, newest or oldest first, with their total", async () => {
+    const { agent, create } = fakeWithAgent();
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i += 1) ids.push((await create()).body.id);
+    const page = async (query: string) => {
+      const { body } = await agent.get(`/__fake/tasks?${query}`);
+      return { ids: body.tasks.map((task: { id: string }) => task.id), total: body.total };
+    };
+    expect(await page("")).toEqual({ ids, total: 7 });
+    expect(await page("limit=3&order=newest")).toEqual({ ids: ids.slice(4).reverse(), total: 7 });
+    expect(await page("limit=3&offset=3&order=newest")).toEqual({
+      ids: ids.slice(1, 4).reverse(),
+      total: 7,
+    });
+    expect(await page("limit=3&offset=6&order=newest")).toEqual({ ids: ids.slice(0, 1), total: 7 });
+    expect(await page("limit=2&offset=1")).toEqual({ ids: ids.slice(1, 3), total: 7 });
+    expect(await page("offset=70")).toEqual({ ids: [], total: 7 });
+  });
+
+  it.each([
+    ["limit=0", "limit"],
+    ["limit=1001", "limit"],
+    ["limit=1e3", "limit"],
+    ["limit=", "limit"],
+    ["offset=-1", "offset"],
+    ["offset=1.5", "offset"],
+    ["order=random", "order"],
+    ["page=2", "(query)"],
+  ])("refuses the query %s, naming the parameter", async (query, path) => {
+    const { agent } = fakeWithAgent();
+    for (const route of ["/__fake/tasks", "/__fake/requests"]) {
+      const res = await agent.get(`${route}?${query}`);
+      expect(res.status, `${route}?${query}`).toBe(400);
+      expect(res.body.issues.map((issue: { path: string }) => issue.path)).toEqual([path]);
+    }
+  });
+
+  it("refuses a query parameter given twice", async () => {
+    const { agent } = fakeWithAgent();
+    const res = await agent.get("/__fake/requests?limit=1&limit=2");
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/limit is repeated/);
+  });
+
+  it("filters the journal by route, task and status, and says how many match", async () => {
+    const { agent, create, result, fake } = fakeWithAgent({ queuedMs: 1000, processingMs: 0 });
+    const first = (await create()).body.id as string;
+    const second = (await create()).body.id as string;
+    await result(first);
+    await result("image_00000000-0000-4000-8000-000000000000");
+    fake.advance(1000);
+    const done = await result(second);
+    await agent.get(new URL(done.body.image_url).pathname);
+    await agent.post("/v1/image2/images").set(AUTH).send("not json");
+    const list = async (query: string) => {
+      const { body } = await agent.get(`/__fake/requests?${query}`);
+      return {
+        seqs: body.requests.map((entry: { seq: number }) => entry.seq),
+        total: body.total,
+      };
+    };
+    expect(await list("route=createImageTask")).toEqual({ seqs: [1, 2, 7], total: 3 });
+    expect(await list("route=getTaskResult&order=newest")).toEqual({ seqs: [5, 4, 3], total: 3 });
+    expect(await list("route=image")).toEqual({ seqs: [6], total: 1 });
+    expect(await list(`taskId=${second}`)).toEqual({ seqs: [2, 5], total: 2 });
+    expect(await list("status=4xx")).toEqual({ seqs: [4, 7], total: 2 });
+    expect(await list(`status=${statusOf("task_not_found")}`)).toEqual({ seqs: [4], total: 1 });
+    expect(await list("status=2xx&limit=2&offset=1")).toEqual({ seqs: [2, 3], total: 5 });
+    for (const bad of ["status=600", "status=4x", "taskId=image_1", "route=health"]) {
+      expect((await agent.get(`/__fake/requests?${bad}`)).status, bad).toBe(400);
+    }
+  });
+
+  it("records how long each request took, a fault's delay included", async () => {
+    const { agent, result } = fakeWithAgent();
+    await agent.post("/__fake/faults").send({ action: { type: "latency", ms: 30 }, times: 1 });
+    await result("image_x");
+    await result("image_x");
+    const [slow, quick] = (await agent.get("/__fake/requests")).body.requests;
+    expect(slow.durationMs).toBeGreaterThanOrEqual(29);
+    expect(quick.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("keeps the fake's own pages, documents and the inspector's thumbnails out of the journal", async () => {
+    const { agent, create, fake } = fakeWithAgent({ profile: "instant" });
+    const { id } = (await create()).body;
+    fake.advance(1);
+    for (const page of [
+      "/",
+      "/docs",
+      "/docs/assets/swagger-ui.css",
+      "/openapi.json",
+      "/openapi.yaml",
+    ]) {
+      expect((await agent.get(page)).status, page).toBe(200);
+    }
+    const thumbnail = await agent.get(`/__fake/tasks/${id}/image`);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers["content-type"]).toBe("image/png");
+    expect((await agent.get("/__fake/openapi.json")).status).toBe(200);
+    const { requests } = (await agent.get("/__fake/requests")).body;
+    expect(requests.map((entry: { path: string }) => entry.path)).toEqual(["/v1/image2/images"]);
+  });
+
+  it("answers a thumbnail only for a completed recent task", async () => {
+    const { agent, create } = fakeWithAgent({ queuedMs: 1000 });
+    const { id } = (await create()).body;
+    const pending = await agent.get(`/__fake/tasks/${id}/image`);
+    expect(pending.status).toBe(404);
+    expect(pending.body.error).toBe(`task ${id} has no image: it is queued`);
+    expect((await agent.get("/__fake/tasks/image_nope/image")).status).toBe(404);
   });
 });

@@ -41,6 +41,23 @@ export class SelfCheckError extends Error {
   override name = "SelfCheckError";
 }
 
+/**
+ * Throws a SelfCheckError naming each broken rule when an answer breaks its route's schema.
+ *
+ * @example assertAnswerMatches(route.success.schema, result, route.operationId);
+ */
+export function assertAnswerMatches(schema: z.ZodType, answer: unknown, operationId: string): void {
+  const checked = schema.safeParse(answer);
+  if (!checked.success) {
+    throw new SelfCheckError(
+      describeIssues(
+        `self-check: the ${operationId} response breaks its schema`,
+        issuesOf(checked.error),
+      ),
+    );
+  }
+}
+
 /** The client went away before its request could be read: nobody is left to answer. */
 export class RequestAborted extends Error {
   override name = "RequestAborted";

@@ -6,7 +6,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Context, MiddlewareHandler } from "hono";
 import { assumedError } from "../../contract/assumed-errors.js";
 import type { FakeState } from "../core/fake-state.js";
-import { CONTROL_PREFIX } from "./control-routes.js";
+import { CONTROL_PREFIX } from "./control-table.js";
 import { fakeErrorBody } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { identifyRequest } from "./request-input.js";
@@ -31,6 +31,12 @@ function droppedResponse(c: Context<FakeEnv>): Response {
   );
 }
 
+/** Waits `ms`, ending early when the client goes away: the request then goes on as a server's would. */
+const waitFor = (c: Context<FakeEnv>, ms: number) =>
+  ms > 0
+    ? delay(ms, undefined, { signal: c.req.raw.signal }).catch(() => undefined)
+    : Promise.resolve();
+
 export function injectFaults(state: FakeState): MiddlewareHandler<FakeEnv> {
   return async (c, next) => {
     if (c.req.path.startsWith(CONTROL_PREFIX)) return next();
@@ -39,12 +45,9 @@ export function injectFaults(state: FakeState): MiddlewareHandler<FakeEnv> {
     c.set("fault", rule.id);
     const { action } = rule;
     if (action.type !== "latency") await identifyRequest(c, state.options.apiKeys);
+    await waitFor(c, state.faults.delayOf(action));
     switch (action.type) {
       case "latency":
-        // A client that gives up ends the wait, and the request goes on as a server's would.
-        await delay(state.faults.delayOf(action), undefined, { signal: c.req.raw.signal }).catch(
-          () => undefined,
-        );
         return next();
       case "drop":
         return droppedResponse(c);

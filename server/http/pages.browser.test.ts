@@ -6,20 +6,13 @@ import { minimalRequest } from "../../contract/request-cases.js";
 import { BASE_PATH, PRODUCTION_BASE_URL } from "../../contract/routes.js";
 import { type RunningFake, start } from "../start.js";
 import { chromiumSkipNote, hasChromium, launchChromium } from "../test-support/chromium.js";
-
-const headers = { Authorization: "Bearer sk-pages", "Content-Type": "application/json" };
+import { createTaskAt } from "../test-support/create-task.js";
 
 let fake: RunningFake;
 let browser: Browser;
 
-async function create(body: object, extra: Record<string, string> = {}) {
-  const res = await fetch(`${fake.url}/v1/image2/images`, {
-    method: "POST",
-    headers: { ...headers, ...extra },
-    body: JSON.stringify(body),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
+const create = (body: object, extra: Record<string, string> = {}) =>
+  createTaskAt(fake.url, "sk-pages", body, extra);
 
 /** A page that records every URL it asks for, to prove nothing comes from elsewhere. */
 async function openPage(path: string): Promise<{ page: Page; requested: string[] }> {
@@ -53,6 +46,19 @@ describe.skipIf(!hasChromium)(
         "/v1/image2/images",
         "/v1/result/{id}",
       ]);
+      expect(requested.filter((url) => !url.startsWith(fake.url))).toEqual([]);
+      // The control API is the second definition, from its own document.
+      const definitions = page.locator(".topbar select");
+      expect(await definitions.locator("option").allInnerTexts()).toEqual([
+        "GPT Image 2 task API",
+        "image2-kit control API (/__fake)",
+      ]);
+      await definitions.selectOption({ label: "image2-kit control API (/__fake)" });
+      await page.getByText("The fake's clock, task count, seed and memory").waitFor();
+      expect(await page.locator(".opblock-summary-path").allInnerTexts()).toContain(
+        "/tasks/{id}/image",
+      );
+      expect(requested).toContain(`${fake.url}/__fake/openapi.json`);
       expect(requested.filter((url) => !url.startsWith(fake.url))).toEqual([]);
       await page.close();
     });
@@ -93,19 +99,29 @@ describe.skipIf(!hasChromium)(
       // Swagger UI is heavy: a dozen seconds on two busy cores.
     }, 90_000);
 
-    it("lists tasks with their status and thumbnail, and the request journal, at /__fake/ui", async () => {
+    it("lists tasks with their status, error and thumbnail, and the request journal, at /__fake/ui", async () => {
       const completed = await create({
         ...minimalRequest("gpt-image-2"),
         prompt: "<b>bold</b> cat",
         size: "1536x1024",
       });
-      const failed = await create(minimalRequest("gpt-image-2-r"), { "x-fake-outcome": "failed" });
-      const { page } = await openPage("/__fake/ui");
+      const failed = await create(minimalRequest("gpt-image-2-r"), {
+        "x-fake-outcome": "failed",
+        "x-fake-error": "moderation: blocked",
+      });
+      const { page, requested } = await openPage("/__fake/ui");
       const row = page.locator(`#tasks tr[data-id="${completed}"]`);
       await row.waitFor();
+      const column = async (name: string) =>
+        (await page.locator("#tasks th").allInnerTexts()).indexOf(name);
       expect(await row.locator(".status").textContent()).toBe("completed");
       // A prompt is shown as text: the markup a client sent is never rendered.
-      expect(await row.locator("td").nth(7).textContent()).toBe("<b>bold</b> cat");
+      expect(
+        await row
+          .locator("td")
+          .nth(await column("prompt"))
+          .textContent(),
+      ).toBe("<b>bold</b> cat");
       expect(await row.locator("b").count()).toBe(0);
       const thumbnail = row.locator("img");
       await expect
@@ -113,11 +129,23 @@ describe.skipIf(!hasChromium)(
           thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
         )
         .toBe(1536);
-      expect(await page.locator(`#tasks tr[data-id="${failed}"] .status`).textContent()).toBe(
-        "failed",
+      const failedRow = page.locator(`#tasks tr[data-id="${failed}"]`);
+      expect(await failedRow.locator(".status").textContent()).toBe("failed");
+      expect(
+        await failedRow
+          .locator("td")
+          .nth(await column("error"))
+          .textContent(),
+      ).toBe("moderation: blocked");
+      expect(await failedRow.locator("img").count()).toBe(0);
+      // The journal: time, path, status, duration and task; the thumbnail came through /__fake.
+      const journal = page.locator("#requests tbody tr").filter({ hasText: completed }).first();
+      expect(await journal.locator("td").nth(1).textContent()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+      expect(await journal.textContent()).toContain("/v1/image2/images");
+      expect(requested).toContain(`${fake.url}/__fake/tasks/${completed}/image`);
+      expect((await page.locator("#clock").textContent()) ?? "").toMatch(
+        /fake clock \d\d:\d\d.* system$/,
       );
-      expect(await page.locator(`#tasks tr[data-id="${failed}"] img`).count()).toBe(0);
-      expect(await page.locator("#requests tbody").textContent()).toContain("/v1/image2/images");
       await page.close();
     });
 

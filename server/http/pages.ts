@@ -1,14 +1,19 @@
 /**
- * Pages for people: `/docs`, the API reference rendered by Swagger UI from the document the fake
- * serves at /openapi.json (its own URL first, so "Try it out" reaches the fake), the assets served
- * from the swagger-ui-dist package (no CDN: CI machines are often offline); and
- * `/__fake/ui`, an inspector of tasks and requests that refreshes by itself.
+ * Pages for people: `/`, a small page that says what this fake is and links everything else;
+ * `/docs`, the API reference rendered by Swagger UI from the documents the fake serves (its own URL
+ * first, so "Try it out" reaches the fake), with the control API as a second definition; and the
+ * assets, served from the swagger-ui-dist package (no CDN: CI machines are often offline). The
+ * inspector, `/__fake/ui`, lives with the control API (inspector-page.ts).
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Hono } from "hono";
+import { BASE_PATH, routes } from "../../contract/routes.js";
+import { PACKAGE_VERSION } from "../version.js";
+import { CONTROL_PREFIX, controlTable } from "./control-table.js";
 import type { FakeEnv } from "./fake-env.js";
+import { INSPECTOR_PATH, TOKEN_SCRIPT } from "./inspector-page.js";
 import { OPENAPI_PATHS } from "./openapi-document.js";
 
 const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -16,7 +21,11 @@ const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-d
 const ASSETS: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
   "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+  "swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
 };
+
+/** Where the control API's document is served, when the control API is on. */
+const CONTROL_OPENAPI_PATH = CONTROL_PREFIX + controlTable.controlDocument.path;
 
 const cache = new Map<string, string>();
 async function cached(key: string, load: () => Promise<string>): Promise<string> {
@@ -27,117 +36,95 @@ async function cached(key: string, load: () => Promise<string>): Promise<string>
   return text;
 }
 
-const DOCS_HTML = `<!doctype html>
+function docsHtml(control: boolean): string {
+  const definitions = [
+    { url: OPENAPI_PATHS.json, name: "GPT Image 2 task API" },
+    ...(control ? [{ url: CONTROL_OPENAPI_PATH, name: "image2-kit control API (/__fake)" }] : []),
+  ];
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>GPT Image 2 task API · image2-kit</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<style>body { margin: 0; } .swagger-ui .topbar .download-url-wrapper .select-label { max-width: 40rem; }</style>
 </head>
 <body>
 <div id="docs"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
 <script>
-window.ui = SwaggerUIBundle({ url: "${OPENAPI_PATHS.json}", dom_id: "#docs", deepLinking: true });
+${TOKEN_SCRIPT}
+window.ui = SwaggerUIBundle({
+  urls: ${JSON.stringify(definitions)},
+  dom_id: "#docs",
+  deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  plugins: [SwaggerUIBundle.plugins.DownloadUrl],
+  layout: "StandaloneLayout",
+  // The control token of a fake that has one (opened as /docs#token=…) goes to /__fake only.
+  requestInterceptor: (request) => {
+    const url = new URL(request.url, location.href);
+    if (controlToken && url.origin === location.origin && url.pathname.startsWith("/__fake/")) {
+      request.headers.Authorization = "Bearer " + controlToken;
+    }
+    return request;
+  },
+});
 </script>
 </body>
 </html>`;
+}
 
-const UI_HTML = `<!doctype html>
+function homeHtml(control: boolean): string {
+  const { createImageTask, getTaskResult } = routes;
+  const controlLinks = control
+    ? `<li><a href="${INSPECTOR_PATH}">${INSPECTOR_PATH}</a>: the inspector, its tasks, the request journal and the clock</li>
+<li><a href="${CONTROL_OPENAPI_PATH}">${CONTROL_OPENAPI_PATH}</a>: the control API's OpenAPI document</li>`
+    : "<li>The control API (/__fake) is off: this fake was started with --no-control.</li>";
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>image2-kit fake · inspector</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>image2-kit fake</title>
+<link rel="icon" href="data:,">
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #222; }
-h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin-top: 2rem; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #ddd; vertical-align: middle; }
-th { background: #f4f4f4; } code { font-size: 12px; }
-.status { font-weight: 600; } .completed { color: #18794e; } .failed { color: #c62828; }
-.queued, .processing { color: #8a6d00; } img { height: 48px; border: 1px solid #ccc; }
-#updated { color: #777; }
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2.5rem auto; padding: 0 1.2rem; color: #1f1f24; }
+h1 { font-size: 1.4rem; margin-bottom: .2rem; } p.lead { color: #667; margin-top: 0; }
+code { font-size: 13px; background: #f2f2f5; padding: .05rem .3rem; border-radius: .2rem; }
+li { margin: .3rem 0; }
 </style>
 </head>
 <body>
 <h1>image2-kit fake</h1>
-<p id="updated">Loading…</p>
-<h2>Tasks</h2>
-<table id="tasks"><thead><tr><th>image</th><th>id</th><th>model</th><th>status</th><th>queued ms</th><th>processing ms</th><th>pixels</th><th>prompt</th></tr></thead><tbody></tbody></table>
-<h2>Requests</h2>
-<table id="requests"><thead><tr><th>#</th><th>method</th><th>path</th><th>status</th><th>key</th></tr></thead><tbody></tbody></table>
-<script>
-// A fake started with --control-token is opened as /__fake/ui#token=<token>: a fragment never
-// leaves the browser, so no server or proxy log sees it. The tab keeps it; the address bar drops it.
-const TOKEN_KEY = "image2-kit-control-token";
-const fromFragment = new URLSearchParams(location.hash.slice(1)).get("token");
-if (fromFragment) {
-  sessionStorage.setItem(TOKEN_KEY, fromFragment);
-  history.replaceState(null, "", location.pathname + location.search);
-}
-const token = sessionStorage.getItem(TOKEN_KEY);
-const headers = token ? { Authorization: "Bearer " + token } : {};
-async function getJson(path) {
-  const res = await fetch(path, { headers });
-  if (res.status === 401) {
-    throw new Error("This fake needs its control token: open " + location.pathname + "#token=<the token it was started with>");
-  }
-  if (!res.ok) throw new Error(path + " answered " + res.status);
-  return res.json();
-}
-// Every value goes in as text, never as HTML: prompts are whatever clients sent.
-function cell(row, value) { const td = row.insertCell(); td.textContent = value == null ? "" : String(value); return td; }
-async function refresh() {
-  let tasks, requests;
-  try {
-    [tasks, requests] = await Promise.all([getJson("/__fake/tasks"), getJson("/__fake/requests")]);
-  } catch (error) {
-    document.querySelector("#updated").textContent = error.message;
-    return;
-  }
-  const taskBody = document.querySelector("#tasks tbody");
-  taskBody.replaceChildren();
-  for (const task of tasks.tasks.slice().reverse()) {
-    const row = taskBody.insertRow();
-    row.dataset.id = task.id;
-    const image = row.insertCell();
-    if (task.image) {
-      const img = document.createElement("img");
-      img.src = task.image;
-      img.alt = "image of " + task.id;
-      image.append(img);
-    }
-    cell(row, task.id);
-    cell(row, task.model);
-    const status = cell(row, task.status);
-    status.className = "status " + task.status;
-    cell(row, task.queuedMs);
-    cell(row, task.processingMs);
-    cell(row, task.pixels ? task.pixels.width + "×" + task.pixels.height : "—");
-    cell(row, task.request.prompt);
-  }
-  const requestBody = document.querySelector("#requests tbody");
-  requestBody.replaceChildren();
-  for (const entry of requests.requests.slice().reverse()) {
-    const row = requestBody.insertRow();
-    cell(row, entry.seq);
-    cell(row, entry.method);
-    cell(row, entry.path);
-    cell(row, entry.status);
-    cell(row, entry.keyId);
-  }
-  document.querySelector("#updated").textContent =
-    tasks.tasks.length + " task(s), " + requests.requests.length + " request(s); updated " + new Date().toLocaleTimeString();
-}
-refresh();
-setInterval(refresh, 2000);
-</script>
+<p class="lead">A fake of the GPT Image 2 task API, version ${PACKAGE_VERSION}. It bills nothing and takes any bearer key unless started with --api-key.</p>
+<p>The API answers under <code>${BASE_PATH}</code> and at the root:
+<code>${createImageTask.method.toUpperCase()} ${BASE_PATH}${createImageTask.path}</code>, then
+<code>${getTaskResult.method.toUpperCase()} ${BASE_PATH}${getTaskResult.path}</code> until completed or failed.</p>
+<ul>
+<li><a href="/docs">/docs</a>: the API reference; "Try it out" sends requests to this fake</li>
+${controlLinks}
+<li><a href="${OPENAPI_PATHS.json}">${OPENAPI_PATHS.json}</a> and <a href="${OPENAPI_PATHS.yaml}">${OPENAPI_PATHS.yaml}</a>: the API's OpenAPI document, this fake first in its servers</li>
+</ul>
 </body>
 </html>`;
+}
 
-/** `/docs` and its assets. */
-export function servePages(app: Hono<FakeEnv>): void {
-  app.get("/docs", (c) => c.html(DOCS_HTML));
+/**
+ * `/`, `/docs` and the assets. Registered before the journal and the fault rules, so a person
+ * reading them never shows up among the API requests, nor is faulted.
+ *
+ * @example servePages(app, { control: true });
+ */
+export function servePages(app: Hono<FakeEnv>, { control }: { control: boolean }): void {
+  const home = homeHtml(control);
+  const docs = docsHtml(control);
+  app.get("/", (c) => c.html(home));
+  // What a browser asks of any page it shows (a JSON document included): nothing, not an API 404.
+  app.get("/favicon.ico", (c) => c.body(null, 204));
+  app.get("/docs", (c) => c.html(docs));
   app.get("/docs/assets/:file", async (c) => {
     const file = c.req.param("file");
     const type = ASSETS[file];
@@ -147,9 +134,4 @@ export function servePages(app: Hono<FakeEnv>): void {
       "Cache-Control": "public, max-age=3600",
     });
   });
-}
-
-/** `/__fake/ui`, to mount with the control API. */
-export function serveInspector(control: Hono<FakeEnv>): void {
-  control.get("/ui", (c) => c.html(UI_HTML));
 }

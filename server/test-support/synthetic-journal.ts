@@ -2,7 +2,7 @@ import type { JournalEntry } from "../core/journal.js";
 
 const START = 1_700_000_000_000;
 
-type NewEntry = Omit<JournalEntry, "seq" | "method" | "path">;
+type NewEntry = Omit<JournalEntry, "seq" | "method" | "path" | "durationMs">;
 
 /**
  * A journal of `size` requests from `keys` clients, built without a fake so it can be as large as a
@@ -23,6 +23,7 @@ export function syntheticJournal(size: number, keys = 2): JournalEntry[] {
       seq: entries.length + 1,
       method: create ? "POST" : "GET",
       path: create ? "/v1/image2/images" : `/v1/result/${entry.taskId}`,
+      durationMs: 1,
       ...entry,
     });
   };

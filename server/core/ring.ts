@@ -1,0 +1,70 @@
+/**
+ * The most recent `size` items, oldest first; a new one overwrites the oldest. The journal and the
+ * inspector's recent tasks are both bounded this way, so memory stays flat at any rate.
+ */
+export class Ring<T> {
+  #items: T[] = [];
+  #next = 0;
+
+  constructor(readonly size: number) {}
+
+  add(item: T): void {
+    if (this.#items.length < this.size) this.#items.push(item);
+    else this.#items[this.#next] = item;
+    this.#next = (this.#next + 1) % this.size;
+  }
+
+  /** The first item, oldest first, that satisfies `test`. */
+  find(test: (item: T) => boolean): T | undefined {
+    return this.#items.find(test);
+  }
+
+  /** Every item, oldest first, as a new array. */
+  list(): T[] {
+    return this.#items.length < this.size
+      ? [...this.#items]
+      : [...this.#items.slice(this.#next), ...this.#items.slice(0, this.#next)];
+  }
+
+  /**
+   * The items that satisfy `test`, newest first or oldest first, past the first `offset` of them and
+   * at most `limit`, with how many satisfy it in all: one pass, no copy of the ring.
+   *
+   * @example ring.page((entry) => entry.status === 429, { offset: 0, limit: 50, newestFirst: true })
+   */
+  page(test: (item: T) => boolean, options: PageOptions): Page<T> {
+    const count = this.#items.length;
+    const oldest = count < this.size ? 0 : this.#next;
+    const items: T[] = [];
+    let total = 0;
+    for (let i = 0; i < count; i += 1) {
+      const item = this.#items[(oldest + (options.newestFirst ? count - 1 - i : i)) % count] as T;
+      if (!test(item)) continue;
+      if (total >= options.offset && items.length < options.limit) items.push(item);
+      total += 1;
+    }
+    return { items, total };
+  }
+
+  get count(): number {
+    return this.#items.length;
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#next = 0;
+  }
+}
+
+/** Which part of a ring to read. */
+export interface PageOptions {
+  readonly offset: number;
+  readonly limit: number;
+  readonly newestFirst: boolean;
+}
+
+/** One page of a ring, and how many items matched in all. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly total: number;
+}
