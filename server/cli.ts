@@ -10,7 +10,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FakeOptionsError } from "./core/options.js";
 import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
-import { readServeOptions, SERVE_USAGE, UsageError } from "./serve-flags.js";
+import { UsageError } from "./flag-table.js";
+import { readServeOptions, SERVE_USAGE } from "./serve-flags.js";
 import { start } from "./start.js";
 
 async function serveCommand(argv: readonly string[]): Promise<number> {
