@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, hash, randomBytes } from "node:crypto";
 import type { TaskStatus } from "../../contract/schemas.js";
 
 /** One request the fake answered. Never holds a key: only `keyId`, a one-way fingerprint. */
@@ -48,6 +48,13 @@ export function keyIdOf(key: string): string {
   }
   return id;
 }
+
+/**
+ * A fingerprint of a request body that spots a repeated create without keeping its prompt.
+ *
+ * @example bodyHashOf(new TextEncoder().encode('{"model":"gpt-image-2"}')) // "5333d4e5477fccd4"
+ */
+export const bodyHashOf = (bytes: Uint8Array) => hash("sha256", bytes).slice(0, 16);
 
 /** The most recent `size` requests, oldest first; older ones are overwritten. */
 export class Journal {
