@@ -182,7 +182,8 @@ export class LiveChecks {
   #check(exchange: Exchange): void {
     const redactor = this.keys.note(exchange.requestHeaders);
     const reading = exchange.requestEnded ? this.#reading(exchange) : undefined;
-    const answer = answerOf(exchange, redactor);
+    // Only the API's answers are read as text: an image or a page passes unread.
+    const answer = reading?.route ? answerOf(exchange, redactor) : undefined;
     let label = "other";
     if (reading?.route === "createImageTask")
       label = this.#checkCreate(exchange, reading, answer, redactor);
@@ -190,7 +191,7 @@ export class LiveChecks {
       label = this.#checkPoll(exchange, reading, answer, redactor);
     else if (reading?.wrongMethod) label = "method_not_allowed";
     else if (exchange.method === "GET") label = this.#checkImage(exchange, redactor) ?? label;
-    if (answer?.status === 429) label = "rate_limited";
+    if (exchange.response?.status === 429) label = "rate_limited";
     if (reading?.route) this.#journal(exchange, reading, answer);
     if (this.recorder && exchange.end === "answered") {
       this.recorder.record(recordingOf(exchange, this.origin, label), redactor);
