@@ -1,8 +1,9 @@
 /**
  * Proof that the fake learns from a client's traffic through the proxy: a stand-in production keeps
- * tasks queued and processing for times of its own and draws 4:3 at 1k at a size of its own; the
- * proxy records a client's tasks; `npm run fixtures:import` turns the recording into the fake's
- * timings and pixel sizes; a fake built with them times and draws that request as production did.
+ * tasks queued and processing for times of its own, draws 4:3 at 1k at a size of its own and
+ * refuses a broken create in its own way; the proxy records a client's tasks; `npm run
+ * fixtures:import` turns the recording into the fake's timings, pixel sizes and error answers; a
+ * fake built with them times, draws and refuses that request as production did.
  */
 import { execFile } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -31,13 +32,19 @@ const REQUEST = {
 };
 /** What production does here, and the fake assumes otherwise. */
 const PRODUCTION = { queuedMs: 600, processingMs: 900, width: 1200, height: 900 };
+/** How production refuses a create that breaks a rule: HTTP 422 and an envelope of its own. */
+const REFUSAL = { code: "E1001", msg: "参数错误", data: null };
 
 let work: string;
 let target: StandIn;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "image2-kit-learning-"));
   target = await serveWrapped({
-    name: "production with timings and a 4:3 size of its own",
+    name: "production with timings, a 4:3 size and a refusal of its own",
+    json: (answer, exchange) =>
+      exchange.route === "create" && answer.status === 400
+        ? { status: 422, body: REFUSAL }
+        : answer,
     fake: {
       apiKeys: [PROXY_KEY],
       queuedMs: PRODUCTION.queuedMs,
@@ -103,11 +110,17 @@ const run = (args: string[]) =>
   });
 
 describe("the fake learning from a client's traffic through the proxy", () => {
-  it("takes production's timings and pixel size from the proxy's recording, and then behaves so", async () => {
+  it("takes production's timings, pixel size and refusal from the proxy's recording, and then behaves so", async () => {
     const recordings = join(work, "recordings");
     const proxy = await proxyTo(target.url, ["--record", recordings]);
     await Promise.all([generate(proxy.url), generate(proxy.url), generate(proxy.url)]);
-    expect(await proxy.stop("SIGTERM")).toBe(0);
+    const refused = await call(proxy.url, "POST", `${BASE_PATH}/v1/image2/images`, {
+      headers,
+      body: JSON.stringify({ ...REQUEST, quality: "ultra" }),
+    });
+    expect(refused.status).toBe(422);
+    // The client broke a documented rule (quality "ultra"): the verdict failed.
+    expect(await proxy.stop("SIGTERM")).toBe(1);
     expect((await readdir(recordings)).length).toBeGreaterThan(9);
 
     // A copy of the built package, so the import rewrites its fixtures and not the project's.
@@ -124,6 +137,7 @@ describe("the fake learning from a client's traffic through the proxy", () => {
       fixtures,
     ]);
     expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain("error invalid_request: HTTP 422 (1 of 1 exchanges agree)");
     expect(imported.stdout).toContain(
       `pixel size 4:3 at 1k: ${assumedPixelSizesFixture.sizes["4:3"]["1k"]} → 1200x900 (3 images)`,
     );
@@ -166,7 +180,9 @@ describe("the fake learning from a client's traffic through the proxy", () => {
         queuedMs: roundMs(learned.queued_ms),
         processingMs: roundMs(learned.processing_ms),
       });
-      const advance = JSON.stringify({ advanceMs: learned.queued_ms + learned.processing_ms });
+      const advance = JSON.stringify({
+        advanceMs: roundMs(learned.queued_ms) + roundMs(learned.processing_ms),
+      });
       await call(url, "POST", "/__fake/clock", {
         headers: { "Content-Type": "application/json" },
         body: advance,
@@ -175,6 +191,12 @@ describe("the fake learning from a client's traffic through the proxy", () => {
       expect(done.status).toBe("completed");
       const image = await call(url, "GET", new URL(String(done.image_url)).pathname);
       expect(imageInfo(image.body)).toMatchObject({ format: "png", width: 1200, height: 900 });
+      const invalid = await call(url, "POST", "/v1/image2/images", {
+        headers,
+        body: JSON.stringify({ ...REQUEST, quality: "ultra" }),
+      });
+      expect(invalid.status).toBe(422);
+      expect(json(invalid.body)).toMatchObject(REFUSAL);
     } finally {
       await fake.stop("SIGTERM");
     }
