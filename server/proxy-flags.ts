@@ -60,9 +60,10 @@ export const PROXY_FLAGS: readonly Flag<keyof z.input<typeof ProxyOptions>>[] = 
 
 export const PROXY_USAGE = `Usage: image2-kit proxy --target ORIGIN [flags]
 
-Forwards a client's requests to ORIGIN unchanged (method, path, query, headers, body; the
-Authorization header passes through and is never written anywhere) and returns ORIGIN's answers
-unchanged but for Date and the hop-by-hop headers. Each exchange is checked against the
+Forwards a client's requests to ORIGIN unchanged (method, path, query, body, and headers but Host,
+which names ORIGIN, and the hop-by-hop ones; the Authorization header passes through and is never
+written anywhere) and returns ORIGIN's answers unchanged but for the hop-by-hop headers (and a
+Date when ORIGIN sent none). Each exchange is checked against the
 documented rules of the GPT Image 2 task API: a rule broken by the client or by the target is
 printed on stderr at once, a difference from what the fake assumes is counted as drift, and the
 client's polling is graded per key. GET /__proxy/report answers the report as JSON.
