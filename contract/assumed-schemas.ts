@@ -91,20 +91,38 @@ export const PixelSize = z.string().regex(/^[1-9][0-9]*x[1-9][0-9]*$/, {
   error: "must be WIDTHxHEIGHT in pixels",
 });
 
+/** How many recorded tasks a learned figure rests on, as `npm run fixtures:import` writes it. */
+const TaskCount = z.int().min(1);
+
 /** `fixtures/assumed/pixel-sizes.json`: the pixel size of each ratio at each resolution. */
 export const AssumedPixelSizesFixture = z.object({
   ...assumedFixture,
   default_resolution: Resolution,
   sizes: z.record(Ratio, z.record(Resolution, PixelSize.nullable())),
+  /** The sizes learned from recordings of production, with how many images showed each. */
+  measured: z
+    .partialRecord(Ratio, z.partialRecord(Resolution, z.object({ images: TaskCount })))
+    .optional(),
 });
 export type AssumedPixelSizesFixture = z.infer<typeof AssumedPixelSizesFixture>;
 
-/** `fixtures/assumed/timings.json`: how long a task waits and works in the `realistic` profile. */
+/** How long a task of one quality at one resolution waits and works. */
+export const TimingCell = z.object({
+  queued_ms: z.int().min(0),
+  processing_ms: z.int().min(0),
+  /** Figures learned from recordings: each the median of this many tasks. Absent: assumed. */
+  median_of_tasks: z
+    .object({ queued_ms: TaskCount.optional(), processing_ms: TaskCount.optional() })
+    .optional(),
+});
+export type TimingCell = z.infer<typeof TimingCell>;
+
+/**
+ * `fixtures/assumed/timings.json`: how long a task waits and works in the `realistic` profile, for
+ * each quality at each resolution; gpt-image-2-r ignores quality and is timed as `low`.
+ */
 export const AssumedTimingsFixture = z.object({
   ...assumedFixture,
-  queued_ms: z.int().min(0),
-  /** By quality tier; gpt-image-2-r ignores quality and is timed as `low`. */
-  processing_ms: z.record(Quality, z.int().min(0)),
-  resolution_factor: z.record(Resolution, z.number().min(0)),
+  timings: z.record(Quality, z.record(Resolution, TimingCell)),
 });
 export type AssumedTimingsFixture = z.infer<typeof AssumedTimingsFixture>;

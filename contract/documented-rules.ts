@@ -45,3 +45,22 @@ export type DocumentedRule = keyof typeof DOCUMENTED_RULES;
  * @example cite("prompt") // "[documented: prompt is a required, non-empty string (API.md, create)]"
  */
 export const cite = (rule: DocumentedRule) => `[documented: ${DOCUMENTED_RULES[rule]}]`;
+
+/**
+ * A documented rule an exchange breaks: which rule, the field involved (`model`, `object`, `(body)`
+ * for a whole body, `(status)` for the HTTP status, `Authorization` for the key), and what was seen.
+ * The contract suite fails a test with it; the proxy logs and reports it.
+ */
+export interface RuleBreak {
+  readonly rule: DocumentedRule;
+  readonly field: string;
+  /** What was wrong, without the rule's citation. */
+  readonly detail: string;
+}
+
+/**
+ * A break as the contract suite's failure messages give it: the rule cited, then the detail.
+ *
+ * @example breakMessage({ rule: "prompt", field: "prompt", detail: "prompt must not be empty" })
+ */
+export const breakMessage = (found: RuleBreak) => `${cite(found.rule)} ${found.detail}`;

@@ -1,6 +1,8 @@
 /**
- * Turns recordings of a target (CONTRACT_RECORD_DIR) into the fake's assumed error bodies, so what
- * production really answers flows into the fake without a code change.
+ * Turns recordings of a target (the contract suite's CONTRACT_RECORD_DIR, the proxy's --record)
+ * into the fake's assumed error bodies, so what production really answers flows into the fake
+ * without a code change. Pixel sizes and timings are learned in import-pixel-sizes.ts and
+ * import-timings.ts.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -19,18 +21,40 @@ export interface ImportOutcome {
   readonly unusable: { kind: ErrorKind; reason: string }[];
 }
 
-/** Reads every recording in a folder, in order; a file that is no recording is an error naming it. */
+/**
+ * Reads every recording in a folder, in the order they were made; a file that is no recording is
+ * an error naming it.
+ *
+ * @example const recordings = await readRecordings("reports/recordings");
+ */
 export async function readRecordings(dir: string): Promise<Recording[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith(".json")).sort();
-  return Promise.all(
+  const files = (await readdir(dir)).filter((file) => file.endsWith(".json"));
+  const recordings = await Promise.all(
     files.map(async (file) => {
-      const parsed = Recording.safeParse(JSON.parse(await readFile(join(dir, file), "utf8")));
+      const path = join(dir, file);
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(path, "utf8"));
+      } catch (error) {
+        throw new Error(`${path} is not JSON: ${(error as Error).message}`);
+      }
+      const parsed = Recording.safeParse(json);
       if (!parsed.success)
-        throw new Error(`${join(dir, file)} is not a recording:\n${z.prettifyError(parsed.error)}`);
+        throw new Error(`${path} is not a recording:\n${z.prettifyError(parsed.error)}`);
       return parsed.data;
     }),
   );
+  // By number, not by name: names sort wrongly past 9999 recordings.
+  return recordings.sort((a, b) => a.seq - b.seq);
 }
+
+/**
+ * A fixture's `source` with a sentence saying what recordings taught it, in place of any earlier one.
+ *
+ * @example learnedSource(fixture.source, "Pixel sizes under 'measured' were learned …")
+ */
+export const learnedSource = (source: string, learned: string) =>
+  `${source.replace(/\s*Learned from recordings\b[\s\S]*$/, "")} ${learned}`;
 
 const answeredATask = (recording: Recording) =>
   recording.response.status >= 200 &&
@@ -76,6 +100,12 @@ function generalise(bodies: readonly unknown[]): unknown {
   );
 }
 
+/**
+ * The errors fixture with each error kind the recordings probed replaced by the answer most of
+ * them agree on.
+ *
+ * @example importErrors(recordings, assumedErrorsFixture, "2026-11-28").imported
+ */
 export function importErrors(
   recordings: readonly Recording[],
   current: AssumedErrorsFixture,

@@ -9,7 +9,11 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ASSUMED_ERROR_HEADERS } from "./assumed-errors.js";
-import { assumedErrorsFixture } from "./fixtures.js";
+import {
+  assumedErrorsFixture,
+  assumedPixelSizesFixture,
+  assumedTimingsFixture,
+} from "./fixtures.js";
 import {
   buildOpenApiDocument,
   LOCAL_FAKE_BASE_URL,
@@ -105,6 +109,15 @@ describe("openapi.yaml and openapi.json", () => {
     const problems = await lintFromString({ source: committedYaml, config });
     const errors = problems.filter((problem) => problem.severity === "error");
     expect(errors.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
+  });
+
+  it("shows the assumed pixel sizes and timings on the create, as the fixtures hold them", () => {
+    const create = (built().paths?.["/v1/image2/images"]?.post ?? {}) as Record<string, unknown>;
+    expect(create["x-assumed-pixel-sizes"]).toMatchObject({
+      sizes: assumedPixelSizesFixture.sizes,
+      default_resolution: assumedPixelSizesFixture.default_resolution,
+    });
+    expect(create["x-assumed-timings"]).toMatchObject({ timings: assumedTimingsFixture.timings });
   });
 
   it("declares both endpoints and every response of each", () => {

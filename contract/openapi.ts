@@ -9,7 +9,11 @@ import type {
 } from "openapi3-ts/oas31";
 import { ASSUMED_ERROR_HEADERS, assumedError } from "./assumed-errors.js";
 import { AssumedErrorBody, type ErrorKind } from "./assumed-schemas.js";
-import { assumedErrorsFixture } from "./fixtures.js";
+import {
+  assumedErrorsFixture,
+  assumedPixelSizesFixture,
+  assumedTimingsFixture,
+} from "./fixtures.js";
 import {
   assembleDocument,
   jsonContent,
@@ -91,12 +95,41 @@ function assumedResponses(kinds: readonly ErrorKind[]): ResponsesObject {
   );
 }
 
+/** The undocumented facts of the tasks a route makes, as `x-assumed-*` extensions. */
+const TASK_FACTS = {
+  pixelSizes: () => {
+    const { source, default_resolution, sizes, measured } = assumedPixelSizesFixture;
+    return {
+      "x-assumed-pixel-sizes": {
+        description:
+          "ASSUMED (undocumented): the pixel size of the image for each ratio at each resolution (WIDTHxHEIGHT; null: no size, the task fails), and the resolution of a request that names neither size nor resolution. `measured` lists the cells learned from recordings of production, with how many images showed each.",
+        source,
+        default_resolution,
+        sizes,
+        ...(measured && { measured }),
+      },
+    };
+  },
+  timings: () => {
+    const { source, timings } = assumedTimingsFixture;
+    return {
+      "x-assumed-timings": {
+        description:
+          "ASSUMED (undocumented): how long a task stays queued and then processing, in ms, for each quality at each resolution (gpt-image-2-r, which ignores quality, as low); the fake's realistic profile. `median_of_tasks` marks a figure learned from recordings of production: the median of that many tasks.",
+        source,
+        timings,
+      },
+    };
+  },
+} as const;
+
 function operationOf(route: RouteDefinition): OperationObject {
   return {
     operationId: route.operationId,
     summary: route.summary,
     description: route.description,
     "x-sources": [...route.sources],
+    ...Object.assign({}, ...(route.assumedTaskFacts ?? []).map((fact) => TASK_FACTS[fact]())),
     security: [{ [SECURITY_SCHEME]: [] }],
     ...(route.params && { parameters: pathParameters(route.params, ref) }),
     ...(route.body && {

@@ -6,7 +6,36 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import type { ImageInfo } from "./image-size.js";
 import { REDACTED, type Redactor } from "./redact.js";
+
+/**
+ * An image as a recording holds it: never its bytes, only what the fake can learn from them.
+ *
+ * @example RecordedImage.parse(recording.response.body).image.width // 1024
+ */
+export const RecordedImage = z.object({
+  image: z.object({
+    contentType: z.string().nullable(),
+    /** How many bytes the answer's body held (or were read of it, up to a cap). */
+    bytes: z.int().min(0),
+    format: z.enum(["png", "jpeg", "webp", "gif"]).optional(),
+    width: z.int().min(1).optional(),
+    height: z.int().min(1).optional(),
+  }),
+});
+export type RecordedImage = z.infer<typeof RecordedImage>;
+
+/**
+ * The recorded body of an image answer.
+ *
+ * @example recordedImage("image/png", 5120, imageInfo(bytes)) // { image: { contentType: "image/png", bytes: 5120, format: "png", … } }
+ */
+export const recordedImage = (
+  contentType: string | null,
+  bytes: number,
+  info: ImageInfo | undefined,
+): RecordedImage => ({ image: { contentType, bytes, ...info } });
 
 /** One exchange as written to a recording folder, secrets redacted. */
 export const Recording = z.object({
@@ -25,6 +54,11 @@ export const Recording = z.object({
     body: z.unknown(),
   }),
   durationMs: z.number().min(0),
+  /**
+   * When the request was sent, on the target's clock (ISO 8601): what fixtures:import times tasks
+   * by. Recordings made before it existed lack it, and teach no timings.
+   */
+  at: z.iso.datetime().optional(),
 });
 export type Recording = z.infer<typeof Recording>;
 

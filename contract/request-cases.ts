@@ -4,6 +4,7 @@
  * Three kinds, kept apart: documented valid, documented invalid, and requests whose fate the
  * documentation leaves open (only ever drift).
  */
+import { OPTIONAL_FIELDS, type OpenCase, openCases } from "./create-request-rules.js";
 import type { DocumentedRule } from "./documented-rules.js";
 import { assumedPixelSizesFixture, seedFixtures } from "./fixtures.js";
 import {
@@ -265,26 +266,28 @@ export function invalidCreateRequests(): InvalidRequestCase[] {
   ];
 }
 
-const OPTIONAL_FIELDS = ["quality", "ratio", "resolution", "size", "image_urls"] as const;
-
 /**
  * Requests whose fate the documentation leaves open: a model above its resolution, a ratio with no
  * size at a resolution, an unknown field, null for an optional field, a prompt of blanks. A server
- * may accept or refuse each; the suite reports which, against what the fake does.
+ * may accept or refuse each; the suite reports which, against what the fake does. Each is named,
+ * and asks its question, as `judgeCreateRequest` finds it open.
  *
  * @example undocumentedCreateRequests().find((c) => c.name === "a prompt of blanks")?.question
  */
 export function undocumentedCreateRequests(): UndocumentedRequestCase[] {
   const anyModel = minimalRequest("gpt-image-2");
+  const open = (model: Model, c: OpenCase, body: unknown): UndocumentedRequestCase => ({
+    name: c.subject,
+    model,
+    question: c.question,
+    body,
+  });
   const aboveItsResolution = Model.options.flatMap((model): UndocumentedRequestCase[] => {
-    const { maxResolution } = MODEL_LIMITS[model];
-    const question = `whether ${model}, documented up to ${maxResolution}, refuses more at create or fails the task later`;
-    const above = (field: "resolution" | "size", value: string): UndocumentedRequestCase => ({
-      name: `${model}: ${field} ${value}, above the model's ${maxResolution}`,
-      model,
-      question,
-      body: { ...minimalRequest(model), [field]: value },
-    });
+    const above = (field: "resolution" | "size", value: string) =>
+      open(model, openCases.aboveResolution(model, field, value), {
+        ...minimalRequest(model),
+        [field]: value,
+      });
     const resolutions = resolutionsFor(model);
     const sizes = sizesFor(model);
     return [
@@ -300,38 +303,21 @@ export function undocumentedCreateRequests(): UndocumentedRequestCase[] {
       const ratio = Ratio.options.find((candidate) => !hasAssumedSize(candidate, resolution));
       if (!ratio) return [];
       return [
-        {
-          name: `${model}: ratio ${ratio} at ${resolution}, which has no size there`,
-          model,
-          question:
-            "whether a ratio with no size at a resolution is refused at create or fails later",
-          body: { ...minimalRequest(model), ratio, resolution },
-        },
+        open(model, openCases.ratioWithoutSize(model, ratio, resolution), {
+          ...minimalRequest(model),
+          ratio,
+          resolution,
+        }),
       ];
     }),
   );
   return [
     ...aboveItsResolution,
     ...withoutSize,
-    {
-      name: "a field the documentation does not name",
-      model: anyModel.model,
-      question: "whether unknown request fields are refused or ignored",
-      body: { ...anyModel, image2_kit_unknown_field: true },
-    },
-    ...OPTIONAL_FIELDS.map(
-      (field): UndocumentedRequestCase => ({
-        name: `${field} null`,
-        model: anyModel.model,
-        question: "whether null for an optional field is refused or read as absent",
-        body: { ...anyModel, [field]: null },
-      }),
+    open(anyModel.model, openCases.unknownField(), { ...anyModel, image2_kit_unknown_field: true }),
+    ...OPTIONAL_FIELDS.map((field) =>
+      open(anyModel.model, openCases.nullField(field), { ...anyModel, [field]: null }),
     ),
-    {
-      name: "a prompt of blanks",
-      model: anyModel.model,
-      question: "whether a prompt of only blanks counts as empty",
-      body: { ...anyModel, prompt: "   " },
-    },
+    open(anyModel.model, openCases.blankPrompt(), { ...anyModel, prompt: "   " }),
   ];
 }

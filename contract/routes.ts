@@ -51,6 +51,8 @@ export interface RouteDefinition {
   };
   /** Request-level errors: nobody documents them; status and body come from fixtures/assumed. */
   readonly assumedErrors: readonly ErrorKind[];
+  /** What else nobody documents about the tasks it makes, each from its fixture. */
+  readonly assumedTaskFacts?: readonly ("pixelSizes" | "timings")[];
 }
 
 export const createImageTask = {
@@ -87,6 +89,7 @@ export const createImageTask = {
     "unsupported_media_type",
     "rate_limited",
   ],
+  assumedTaskFacts: ["pixelSizes", "timings"],
 } as const satisfies RouteDefinition;
 
 export const getTaskResult = {

@@ -7,8 +7,8 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MODEL_LIMITS, Model, sizesFor } from "../contract/schemas.js";
-import { type Json, onRoute, type Wrapper } from "./stand-ins.js";
+import { MODEL_LIMITS, Model } from "../contract/schemas.js";
+import { envelopeServer, lenientServer, onRoute, type Wrapper } from "./stand-ins.js";
 import { failures, KEY, runAgainst } from "./suite-runner.js";
 
 let work: string;
@@ -267,97 +267,8 @@ describe("the contract suite against broken servers, each run filtered to the te
   );
 });
 
-type JsonAnswer = { status: number; body: unknown; headers?: Record<string, string> };
-const JSON_TYPE = { "Content-Type": "application/json;charset=UTF-8" };
-
-/** Adds what a provider may add where the documentation is silent: extra fields, signed URLs. */
-function decorated(answer: { status: number; body: Json }, imageOrigin: string): JsonAnswer {
-  const body: Json = { ...answer.body, progress: 42, usage: { credits: 1 }, amount: 0.1 };
-  if (typeof body.image_url === "string") {
-    const image = new URL(body.image_url);
-    body.image_url = `${imageOrigin}${image.pathname}?X-Signature=${Math.random().toString(16).slice(2)}&Expires=86400`;
-  }
-  return { status: answer.status, body, headers: JSON_TYPE };
-}
-
-/**
- * Correct wherever the documentation speaks. Errors inside an HTTP 200 `{code, msg, data}` envelope
- * with a string code (echoing the key, which must still reach no output); tasks `processing` at
- * create; extra fields; signed image URLs on another host; fields left out rather than null.
- */
-const envelopeServer = (): Wrapper => ({
-  name: "errors in a 200 envelope, processing at create, extra fields, signed URLs",
-  fake: { queuedMs: 0, processingMs: 30 },
-  json: (answer, exchange) => {
-    if (answer.status >= 400) {
-      return exchange.route === "other"
-        ? {
-            status: 404,
-            body: {
-              timestamp: "2026-11-28T00:00:00Z",
-              status: 404,
-              error: "Not Found",
-              path: exchange.url.pathname,
-            },
-            headers: JSON_TYPE,
-          }
-        : {
-            status: 200,
-            body: { code: `E${answer.status}`, msg: `参数错误 (Bearer ${KEY})`, data: null },
-            headers: JSON_TYPE,
-          };
-    }
-    const { error, image_url, ...rest } = answer.body;
-    const leaner = {
-      ...rest,
-      ...(error !== null && error !== undefined && { error }),
-      ...(image_url !== null && image_url !== undefined && { image_url }),
-    };
-    // The create keeps its documented `error: null`; results leave absent what is null.
-    return decorated(
-      { status: answer.status, body: exchange.route === "create" ? answer.body : leaner },
-      exchange.imageOrigin,
-    );
-  },
-});
-
-/**
- * Correct wherever the documentation speaks. Errors as 4xx with an HTML body; gpt-image-2-r
- * accepts 2k and 4k (the task made at 1k); null read as absent; explicit nulls on results.
- */
-const lenientServer = (): Wrapper => ({
-  name: "errors as HTML 4xx, gpt-image-2-r above 1k accepted, null read as absent",
-  fake: { queuedMs: 10, processingMs: 30 },
-  requestBody: (body) => {
-    const kept = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
-    if (kept.model !== "gpt-image-2-r") return kept;
-    // gpt-image-2-r above 1k is accepted, and the task made at 1k.
-    const { size, resolution, ...rest } = kept;
-    const small = sizesFor("gpt-image-2-r").some((allowed) => allowed === size);
-    return {
-      ...rest,
-      ...(small && { size }),
-      ...((resolution !== undefined || (size !== undefined && !small)) && { resolution: "1k" }),
-    };
-  },
-  replace: async (response, exchange) => {
-    if (!response || response.status < 400 || exchange.route === "image") return undefined;
-    return new Response(`<html><body><h1>${response.status}</h1></body></html>`, {
-      status: response.status,
-      headers: { "Content-Type": "text/html" },
-    });
-  },
-  json: (answer, exchange) =>
-    exchange.route === "result"
-      ? {
-          status: answer.status,
-          body: { image_url: null, error: null, ...answer.body },
-        }
-      : answer,
-});
-
 describe("the contract suite against correct servers that differ where the docs are silent", () => {
-  it.for([envelopeServer(), lenientServer()].map((w) => [w.name, w] as const))(
+  it.for([envelopeServer(KEY), lenientServer()].map((w) => [w.name, w] as const))(
     "passes one that answers %s, and reports each difference as drift",
     async ([, wrapper]) => {
       const report = join(work, `${wrapper.name.slice(0, 20).replace(/\W+/g, "-")}-report`);
@@ -402,13 +313,13 @@ describe("the contract suite against correct servers that differ where the docs 
   );
 
   it("fails on that drift with CONTRACT_STRICT, and only there", async () => {
-    const run = await runAgainst(envelopeServer(), { CONTRACT_STRICT: "1" });
+    const run = await runAgainst(envelopeServer(KEY), { CONTRACT_STRICT: "1" });
     expect(run.failed.map((f) => f.title)).toEqual([
       "matches everything the fake assumes (only with CONTRACT_STRICT)",
     ]);
   });
 
-  it.for([envelopeServer(), lenientServer()].map((w) => [w.name, w] as const))(
+  it.for([envelopeServer(KEY), lenientServer()].map((w) => [w.name, w] as const))(
     "passes under a 3-task budget one that answers %s, creating at most 3 tasks",
     async ([, wrapper]) => {
       const run = await runAgainst(wrapper, { CONTRACT_MAX_TASKS: "3" });

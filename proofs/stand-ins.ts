@@ -8,6 +8,7 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
+import { sizesFor } from "../contract/schemas.js";
 import type { FakeOptionsInput } from "../server/core/options.js";
 import { createFakeApp } from "../server/http/app.js";
 
@@ -164,3 +165,92 @@ export const onRoute =
     exchange.route === route && answer.status === 200
       ? { status: 200, body: change(answer.body, exchange) }
       : answer;
+
+type JsonAnswer = { status: number; body: unknown; headers?: Record<string, string> };
+const JSON_TYPE = { "Content-Type": "application/json;charset=UTF-8" };
+
+/** Adds what a provider may add where the documentation is silent: extra fields, signed URLs. */
+function decorated(answer: { status: number; body: Json }, imageOrigin: string): JsonAnswer {
+  const body: Json = { ...answer.body, progress: 42, usage: { credits: 1 }, amount: 0.1 };
+  if (typeof body.image_url === "string") {
+    const image = new URL(body.image_url);
+    body.image_url = `${imageOrigin}${image.pathname}?X-Signature=${Math.random().toString(16).slice(2)}&Expires=86400`;
+  }
+  return { status: answer.status, body, headers: JSON_TYPE };
+}
+
+/**
+ * Correct wherever the documentation speaks. Errors inside an HTTP 200 `{code, msg, data}` envelope
+ * with a string code (echoing `key`, which must still reach no output); tasks `processing` at
+ * create; extra fields; signed image URLs on another host; fields left out rather than null.
+ */
+export const envelopeServer = (key: string): Wrapper => ({
+  name: "errors in a 200 envelope, processing at create, extra fields, signed URLs",
+  fake: { queuedMs: 0, processingMs: 30 },
+  json: (answer, exchange) => {
+    if (answer.status >= 400) {
+      return exchange.route === "other"
+        ? {
+            status: 404,
+            body: {
+              timestamp: "2026-11-28T00:00:00Z",
+              status: 404,
+              error: "Not Found",
+              path: exchange.url.pathname,
+            },
+            headers: JSON_TYPE,
+          }
+        : {
+            status: 200,
+            body: { code: `E${answer.status}`, msg: `参数错误 (Bearer ${key})`, data: null },
+            headers: JSON_TYPE,
+          };
+    }
+    const { error, image_url, ...rest } = answer.body;
+    const leaner = {
+      ...rest,
+      ...(error !== null && error !== undefined && { error }),
+      ...(image_url !== null && image_url !== undefined && { image_url }),
+    };
+    // The create keeps its documented `error: null`; results leave absent what is null.
+    return decorated(
+      { status: answer.status, body: exchange.route === "create" ? answer.body : leaner },
+      exchange.imageOrigin,
+    );
+  },
+});
+
+/**
+ * Correct wherever the documentation speaks. Errors as 4xx with an HTML body; gpt-image-2-r
+ * accepts 2k and 4k (the task made at 1k); null read as absent; explicit nulls on results.
+ */
+export const lenientServer = (): Wrapper => ({
+  name: "errors as HTML 4xx, gpt-image-2-r above 1k accepted, null read as absent",
+  fake: { queuedMs: 10, processingMs: 30 },
+  requestBody: (body) => {
+    const kept = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+    if (kept.model !== "gpt-image-2-r") return kept;
+    // gpt-image-2-r above 1k is accepted, and the task made at 1k.
+    const { size, resolution, ...rest } = kept;
+    const small = sizesFor("gpt-image-2-r").some((allowed) => allowed === size);
+    return {
+      ...rest,
+      ...(small && { size }),
+      ...((resolution !== undefined || (size !== undefined && !small)) && { resolution: "1k" }),
+    };
+  },
+  replace: async (response, exchange) => {
+    if (!response || response.status < 400 || exchange.route === "image") return undefined;
+    return new Response(`<html><body><h1>${response.status}</h1></body></html>`, {
+      status: response.status,
+      headers: { "Content-Type": "text/html" },
+    });
+  },
+  json: (answer, exchange) =>
+    exchange.route === "result"
+      ? {
+          status: answer.status,
+          body: { image_url: null, error: null, ...answer.body },
+        }
+      : answer,
+});

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `image2-kit` command: `serve` runs the fake (its flags are in serve-flags.ts), `contract` runs
- * the contract suite.
+ * the contract suite, `proxy` checks a client against a real server (its flags are in
+ * proxy-flags.ts).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -10,9 +11,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BASE_PATH } from "../contract/routes.js";
 import { FakeOptionsError } from "./core/options.js";
+import { UsageError } from "./flag-table.js";
 import { INSPECTOR_PATH } from "./http/inspector-page.js";
 import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
-import { readServeOptions, SERVE_USAGE, UsageError } from "./serve-flags.js";
+import { verdictLine } from "./proxy/proxy-report.js";
+import { startProxy } from "./proxy/start-proxy.js";
+import { PROXY_USAGE, readProxyOptions } from "./proxy-flags.js";
+import { readServeOptions, SERVE_USAGE } from "./serve-flags.js";
 import { type RunningFake, start } from "./start.js";
 import { PACKAGE_VERSION } from "./version.js";
 
@@ -58,6 +63,30 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
     process.on("SIGINT", stop).on("SIGTERM", stop);
   });
   return 0;
+}
+
+async function proxyCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(PROXY_USAGE);
+    return 0;
+  }
+  const proxy = await startProxy(readProxyOptions(argv, process.env));
+  console.log(`image2-kit proxy listening on ${proxy.url}`);
+  console.log(`forwarding to ${proxy.target}; the report: ${proxy.url}/__proxy/report`);
+  const { report, files } = await new Promise<Awaited<ReturnType<typeof proxy.close>>>(
+    (resolve, reject) => {
+      const stop = () => {
+        process.off("SIGINT", stop).off("SIGTERM", stop);
+        // A second signal while stopping exits at once.
+        process.once("SIGINT", () => process.exit(1)).once("SIGTERM", () => process.exit(1));
+        proxy.close().then(resolve, reject);
+      };
+      process.on("SIGINT", stop).on("SIGTERM", stop);
+    },
+  );
+  const written = files.length > 0 ? `; report: ${files.join(", ")}` : "";
+  console.error(`image2-kit proxy: ${verdictLine(report)}${written}`);
+  return report.verdict.result === "passed" ? 0 : 1;
 }
 
 /**
@@ -125,6 +154,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return serveCommand(rest);
     case "contract":
       return contractCommand(rest);
+    case "proxy":
+      return proxyCommand(rest);
     case "--version":
     case "-v":
       console.log(PACKAGE_VERSION);
@@ -138,6 +169,7 @@ async function main(argv: readonly string[]): Promise<number> {
 Commands:
   serve      runs the fake of the GPT Image 2 task API (image2-kit serve --help)
   contract   runs the contract suite against the fake or a URL (image2-kit contract --help)
+  proxy      forwards a client to a real server, checking every exchange (image2-kit proxy --help)
   help       shows this text
 
   --version  prints the version (${PACKAGE_VERSION})`);
@@ -151,7 +183,10 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof UsageError || error instanceof FakeOptionsError) {
-    console.error(`image2-kit: ${error.message}\nRun 'image2-kit serve --help' for the flags.`);
+    const command = process.argv[2] === "proxy" ? "proxy" : "serve";
+    console.error(
+      `image2-kit: ${error.message}\nRun 'image2-kit ${command} --help' for the flags.`,
+    );
     process.exitCode = 2;
   } else {
     console.error(`image2-kit: ${(error as Error).message}`);

@@ -2,8 +2,8 @@ import { fileURLToPath } from "node:url";
 import { defineConfig, mergeConfig } from "vitest/config";
 import suite from "../contract/suite/vitest.config.js";
 
-// The same extension as this file: .ts from source, .js from the package. Both URLs written out,
-// so a reader of the package (.ci/unreached-files.mjs) sees what the package needs.
+// The same extension as this file: .ts from source, .js from the package. Each named in full, so
+// the package check (.ci/unreached-files.mjs) sees the compiled config reach the compiled target.
 const target = fileURLToPath(import.meta.url).endsWith(".ts")
   ? new URL("./contract-target.ts", import.meta.url)
   : new URL("./contract-target.js", import.meta.url);

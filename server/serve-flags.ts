@@ -2,27 +2,15 @@
  * The flags of `image2-kit serve`: one table drives parsing, the environment variables and
  * `--help`, so the help cannot lie.
  */
-import { parseArgs } from "node:util";
 import type { z } from "zod";
-import { isFlagOn } from "../contract/env-flag.js";
 import { FakeOptions } from "./core/options.js";
+import { flagHelp, readFlags, type Flag as TableFlag } from "./flag-table.js";
 import { ListenOptions } from "./start.js";
 
-export interface Flag {
-  readonly name: string;
-  readonly env: string;
-  /** The option it sets; `control` is set false by --no-control. */
-  readonly option: keyof z.input<typeof ServeOptions>;
-  readonly kind: "string" | "boolean" | "list";
-  readonly value?: string;
-  readonly help: string;
-  /** Its value is never printed, not even in an error about it. */
-  readonly secret?: true;
-  /** The value the CLI uses when neither the flag nor its variable is given, where it differs from code's. */
-  readonly cliDefault?: string;
-}
-
 const ServeOptions = FakeOptions.extend(ListenOptions.shape);
+
+/** A flag of `serve`; `control` is set false by --no-control. */
+export type Flag = TableFlag<keyof z.input<typeof ServeOptions>>;
 
 /** Every flag of `serve`, with its variable, the option it sets and its help line. */
 export const FLAGS: readonly Flag[] = [
@@ -188,74 +176,13 @@ Runs a fake of the GPT Image 2 task API. The API answers under / and under /kyyR
 so a client only swaps the origin of the production base URL.
 
 Flags (each also read from the environment variable in brackets; a flag wins):
-${FLAGS.map((flag) => {
-  const name = `--${flag.name}${flag.value ? ` ${flag.value}` : ""}`;
-  return `  ${name.padEnd(24)} ${flag.help} [${flag.env}]`;
-}).join("\n")}
+${flagHelp(FLAGS)}
   --version                prints the version
   --help, -h               shows this text
 
 Exit status: 0 after a clean stop (SIGINT or SIGTERM), 1 when it cannot listen or this Node is
 too old, 2 for invalid flags (or a control API open off loopback without a token).`;
 
-/** A flag, variable or command the CLI cannot use; it exits 2 with the message. */
-export class UsageError extends Error {}
-
 /** The options of `serve` from its flags, then its environment variables; a UsageError per problem. */
-export function readServeOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: Object.fromEntries(
-        FLAGS.map((flag) => [
-          flag.name,
-          { type: flag.kind === "boolean" ? "boolean" : "string", multiple: flag.kind === "list" },
-        ]),
-      ),
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const raw: Record<string, unknown> = {};
-  // Where each value came from, so a message names what the user actually typed or set.
-  const fromEnvironment = new Set<string>();
-  for (const flag of FLAGS) {
-    const fromFlag = values[flag.name];
-    const fromEnv = env[flag.env];
-    if (flag.kind === "boolean") {
-      const on = fromFlag === true || isFlagOn(fromEnv);
-      if (on) raw[flag.option] = false;
-    } else if (flag.kind === "list") {
-      const list = Array.isArray(fromFlag)
-        ? fromFlag.map(String)
-        : fromEnv?.split(",").map((key) => key.trim());
-      if (list) raw[flag.option] = list;
-      if (!Array.isArray(fromFlag) && list) fromEnvironment.add(flag.option);
-    } else if (fromFlag !== undefined || fromEnv !== undefined) {
-      raw[flag.option] = fromFlag ?? fromEnv;
-      if (fromFlag === undefined) fromEnvironment.add(flag.option);
-    } else if (flag.cliDefault !== undefined) {
-      raw[flag.option] = flag.cliDefault;
-    }
-  }
-  const parsed = ServeOptions.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const [option, index] = issue.path;
-      const flag = FLAGS.find((candidate) => candidate.option === option);
-      if (!flag) return `${issue.path.join(".")} ${issue.message}`;
-      const name = fromEnvironment.has(flag.option) ? flag.env : `--${flag.name}`;
-      const value = raw[flag.option];
-      const got = typeof index === "number" && Array.isArray(value) ? value[index] : value;
-      const item = typeof index === "number" ? ` (item ${index + 1})` : "";
-      const shown = flag.secret || got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
-      return `${name}${item} ${issue.message}${shown}`;
-    });
-    throw new UsageError(lines.join("\n"));
-  }
-  // The raw strings, not the parsed values: start() parses them once more, with the same schema.
-  return raw as z.input<typeof ServeOptions>;
-}
+export const readServeOptions = (argv: readonly string[], env: NodeJS.ProcessEnv) =>
+  readFlags(FLAGS, ServeOptions, argv, env);

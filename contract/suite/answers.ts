@@ -14,11 +14,13 @@ const TASK_ID = /image_[0-9a-f]{8}-/i;
 const SUCCESS_CODES = new Set<unknown>([0, "0", 200, "200"]);
 
 /**
- * A create answered in a way that certainly made no task: an HTTP client-error status, or a 2xx
+ * An answer that certainly made (or handed out) no task: an HTTP client-error status, or a 2xx
  * error envelope (`{code, msg, data: null}` with a non-zero code) with no task id anywhere in it.
  * A 5xx or anything unrecognised may have made a task, and is never taken for a rejection.
+ *
+ * @example isRecognisedRejection({ status: 200, json: { code: 401, msg: "no key", data: null }, … }) // true
  */
-function isRecognisedRejection(answer: Answer): boolean {
+export function isRecognisedRejection(answer: Answer): boolean {
   if (answer.status >= 400 && answer.status < 500) return true;
   if (!isSuccess(answer)) return false;
   const envelope = AssumedEnvelopeError.safeParse(answer.json);

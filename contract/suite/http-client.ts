@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage } from "node:http";
 import request from "supertest";
-import { type Recording, writeRecording } from "../recording.js";
+import { imageInfo } from "../image-size.js";
+import { type Recording, recordedImage, writeRecording } from "../recording.js";
 import type { Redactor } from "../redact.js";
 
 export interface SentRequest {
@@ -50,6 +51,8 @@ export interface HttpClientOptions {
   readonly timeoutMs: number;
   readonly recordDir: string | undefined;
   readonly redactor: Redactor;
+  /** The target's time in Unix ms, which recordings are stamped with; the wall clock by default. */
+  readonly now?: () => number;
 }
 
 /** No API answer is anywhere near this; a bigger one is cut off. */
@@ -99,9 +102,10 @@ export class HttpClient {
     };
     const payload = sent.body === undefined ? sent.rawBody : JSON.stringify(sent.body);
     const url = this.options.baseUrl + sent.path;
+    const at = this.#now();
     const started = Date.now();
     const answer = await this.#exchange(sent.method, url, headers, payload, sent.label);
-    await this.#record(sent, url, headers, answer, Date.now() - started);
+    await this.#record(sent, url, headers, answer, { at, durationMs: Date.now() - started });
     return answer;
   }
 
@@ -121,6 +125,7 @@ export class HttpClient {
   /** Downloads an absolute URL (an image, often on another host) without the bearer key. */
   async download(url: string, label: string): Promise<Download> {
     this.#refuseWhenHalted();
+    const at = this.#now();
     const started = Date.now();
     const what = this.options.redactor.text(`GET ${url} (${label})`);
     let download: Download;
@@ -138,7 +143,13 @@ export class HttpClient {
         json: undefined,
         text: `<${download.bytes.byteLength} bytes of ${download.contentType ?? "unknown type"}>`,
       };
-      await this.#record({ method: "GET", label }, url, {}, answer, Date.now() - started);
+      const durationMs = Date.now() - started;
+      const body = recordedImage(
+        download.contentType,
+        download.bytes.byteLength,
+        imageInfo(download.bytes),
+      );
+      await this.#record({ method: "GET", label }, url, {}, answer, { at, durationMs, body });
     } catch (error) {
       if (error instanceof TooLarge) {
         throw new Error(`${what} is larger than ${mib(MAX_IMAGE_BYTES)}: stopped reading it`);
@@ -187,6 +198,10 @@ export class HttpClient {
     };
   }
 
+  #now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
   #refuseWhenHalted(): void {
     if (this.#halted) throw new Error(`not sent: ${this.#halted}`);
   }
@@ -208,7 +223,7 @@ export class HttpClient {
     url: string,
     headers: Record<string, string>,
     answer: Answer,
-    durationMs: number,
+    timing: { at: number; durationMs: number; body?: unknown },
   ) {
     if (!this.options.recordDir) return;
     this.#seq += 1;
@@ -225,9 +240,10 @@ export class HttpClient {
       response: {
         status: answer.status,
         headers: { ...answer.headers },
-        body: answer.json ?? answer.text,
+        body: timing.body ?? answer.json ?? answer.text,
       },
-      durationMs,
+      durationMs: timing.durationMs,
+      at: new Date(timing.at).toISOString(),
     };
     await writeRecording(this.options.recordDir, recording, this.options.redactor);
   }

@@ -8,8 +8,16 @@ import { assumedError } from "../assumed-errors.js";
 import type { ErrorKind } from "../assumed-schemas.js";
 import { assumedTimings } from "../assumed-timings.js";
 import { docsResultFixtures, seedFixtures } from "../fixtures.js";
+import type { ImageInfo } from "../image-size.js";
 import { outputSizeOf } from "../output-size.js";
-import { CreateImageRequest, type TaskStatus } from "../schemas.js";
+import {
+  type CompletedResult,
+  CreateImageRequest,
+  type CreateImageResponse,
+  type FailedResult,
+  type TaskResult,
+  type TaskStatus,
+} from "../schemas.js";
 import { bodyShape, errorSignature } from "./answers.js";
 import type { DriftLog } from "./drift.js";
 import type { Answer } from "./http-client.js";
@@ -23,7 +31,10 @@ const fieldsOf = (json: unknown) =>
 const pending = (status: TaskStatus) => status === "queued" || status === "processing";
 
 /** Where a status change happened: after the last poll before it, by the first poll after it. */
-function changeWindow(steps: readonly PollStep[], before: (status: TaskStatus) => boolean) {
+function changeWindow(
+  steps: readonly Pick<PollStep, "afterMs" | "status">[],
+  before: (status: TaskStatus) => boolean,
+) {
   const firstAfter = steps.findIndex((step) => !before(step.status));
   if (firstAfter <= 0) return { minMs: 0, maxMs: steps[Math.max(firstAfter, 0)]?.afterMs ?? 0 };
   return { minMs: steps[firstAfter - 1]?.afterMs ?? 0, maxMs: steps[firstAfter]?.afterMs ?? 0 };
@@ -38,7 +49,7 @@ const withinFactorTwo = (assumed: number, observed: { minMs: number; maxMs: numb
  * @example observeRejection(drift, "invalid_request", "an empty prompt", answer);
  */
 export function observeRejection(
-  drift: DriftLog,
+  drift: DriftObserver,
   kind: ErrorKind,
   subject: string,
   answer: Answer,
@@ -65,22 +76,23 @@ export function assumedFate(body: unknown): "refused at create" | "task complete
   return outputSizeOf(parsed.data).pixels ? "task completed" : "task failed";
 }
 
+/** Whatever takes observations: the suite's DriftLog, or the proxy's counted one. */
+export type DriftObserver = Pick<DriftLog, "observe">;
+
 /**
- * Records every assumed behaviour a followed task shows.
+ * Records what a create's answer shows of assumed behaviour: the status at create, the content
+ * type, and the fields beyond the documented ones.
  *
- * @example observeLifecycle(drift, "the provider's example request", body, answer, task);
+ * @example observeCreated(drift, "the provider's example request", request, answer, created);
  */
-export function observeLifecycle(
-  drift: DriftLog,
+export function observeCreated(
+  drift: DriftObserver,
   subject: string,
-  body: unknown,
+  request: CreateImageRequest,
   answer: Answer,
-  task: FollowedTask,
+  created: CreateImageResponse,
 ): void {
-  const request = CreateImageRequest.parse(body);
-  const output = outputSizeOf(request);
-  const timings = assumedTimings(request, output);
-  const { created, steps, final } = task;
+  const timings = assumedTimings(request, outputSizeOf(request));
   drift.observe(
     "status at create",
     subject,
@@ -94,17 +106,35 @@ export function observeLifecycle(
     fieldsOf(seedFixtures.createResponse),
     fieldsOf(answer.json),
   );
-  for (const { result } of steps) {
-    drift.observe(
-      `fields of a ${result.status} result`,
-      subject,
-      fieldsOf(docsResultFixtures[result.status]),
-      fieldsOf(result),
-    );
-  }
-  observeRejection(drift, "unauthorized", "a poll without a key", task.withoutKey);
-  observeRejection(drift, "unauthorized", "a poll with an unknown key", task.withUnknownKey);
+}
 
+/**
+ * Records the fields a polled result has beyond (or short of) the documented ones.
+ *
+ * @example observeResultFields(drift, subject, result);
+ */
+export function observeResultFields(drift: DriftObserver, subject: string, result: TaskResult) {
+  drift.observe(
+    `fields of a ${result.status} result`,
+    subject,
+    fieldsOf(docsResultFixtures[result.status]),
+    fieldsOf(result),
+  );
+}
+
+/**
+ * Records how long a task stayed queued and processing, as far as its polls show (each between
+ * the last poll before a change and the first after it), against the assumed timings.
+ *
+ * @example observeTimings(drift, subject, request, task.steps);
+ */
+export function observeTimings(
+  drift: DriftObserver,
+  subject: string,
+  request: CreateImageRequest,
+  steps: readonly Pick<PollStep, "afterMs" | "status">[],
+): void {
+  const timings = assumedTimings(request, outputSizeOf(request));
   const queued = changeWindow(steps, (status) => status === "queued");
   const finished = changeWindow(steps, pending);
   const processing = {
@@ -125,6 +155,19 @@ export function observeLifecycle(
     processing,
     withinFactorTwo(timings.processingMs, processing),
   );
+}
+
+/**
+ * Records how a task the documentation calls valid ended, against what the fake would do.
+ *
+ * @example observeOutcome(drift, subject, body, final);
+ */
+export function observeOutcome(
+  drift: DriftObserver,
+  subject: string,
+  body: unknown,
+  final: CompletedResult | FailedResult,
+): void {
   drift.observe(
     "outcome",
     subject,
@@ -132,13 +175,43 @@ export function observeLifecycle(
     final.status === "failed" ? `task failed: ${final.error}` : "task completed",
     (final.status === "completed") === (assumedFate(body) === "task completed"),
   );
-  if (!task.image) return;
-  drift.observe("image format", subject, "png", task.image.info?.format);
+}
+
+/**
+ * Records a completed task's image: its format and pixel size against the assumed ones.
+ *
+ * @example observeImage(drift, subject, request, imageInfo(bytes));
+ */
+export function observeImage(
+  drift: DriftObserver,
+  subject: string,
+  request: CreateImageRequest,
+  info: ImageInfo | undefined,
+): void {
+  const output = outputSizeOf(request);
+  drift.observe("image format", subject, "png", info?.format);
   const pixels = output.pixels ? `${output.pixels.width}x${output.pixels.height}` : undefined;
-  drift.observe(
-    "pixel size",
-    subject,
-    pixels,
-    task.image.info && `${task.image.info.width}x${task.image.info.height}`,
-  );
+  drift.observe("pixel size", subject, pixels, info && `${info.width}x${info.height}`);
+}
+
+/**
+ * Records every assumed behaviour a followed task shows.
+ *
+ * @example observeLifecycle(drift, "the provider's example request", body, answer, task);
+ */
+export function observeLifecycle(
+  drift: DriftObserver,
+  subject: string,
+  body: unknown,
+  answer: Answer,
+  task: FollowedTask,
+): void {
+  const request = CreateImageRequest.parse(body);
+  observeCreated(drift, subject, request, answer, task.created);
+  for (const { result } of task.steps) observeResultFields(drift, subject, result);
+  observeRejection(drift, "unauthorized", "a poll without a key", task.withoutKey);
+  observeRejection(drift, "unauthorized", "a poll with an unknown key", task.withUnknownKey);
+  observeTimings(drift, subject, request, task.steps);
+  observeOutcome(drift, subject, body, task.final);
+  if (task.image) observeImage(drift, subject, request, task.image.info);
 }

@@ -4,22 +4,27 @@
  * image downloads, a terminal task stays as it is, and nobody without the account's key gets it.
  * What the answers say about assumed behaviour is recorded apart (lifecycle-drift.ts).
  */
-import { expect } from "vitest";
-import { cite } from "../documented-rules.js";
+import { breakMessage, type RuleBreak } from "../documented-rules.js";
 import { type ImageInfo, imageInfo } from "../image-size.js";
-import {
-  type CompletedResult,
-  type CreateImageResponse,
-  type FailedResult,
-  isForwardMove,
-  type Model,
+import type {
+  CompletedResult,
+  CreateImageResponse,
+  FailedResult,
+  Model,
   TaskResult,
 } from "../schemas.js";
-import { describeAnswer } from "./answers.js";
 import type { SuiteConfig } from "./config.js";
 import type { Answer, Download, HttpClient } from "./http-client.js";
 import { type PollStep, pollOnce, pollUntilTerminal, resultPath } from "./polling.js";
 import type { Target } from "./target.js";
+import {
+  imageServed,
+  keylessPoll,
+  modelAsAsked,
+  sameTask,
+  statusOrder,
+  unchangedAfterEnd,
+} from "./task-rules.js";
 
 /** A bearer key no provider issued, for the checks that a wrong key gets nothing. */
 export const UNKNOWN_KEY = "image2-kit-contract-suite-unknown-key";
@@ -86,21 +91,11 @@ async function pollAgain(target: Target, client: HttpClient, config: SuiteConfig
   }
 }
 
-/** Whether an answer hands out this task. */
-const answersTask = (answer: Answer, id: string) => {
-  const parsed = TaskResult.safeParse(answer.json);
-  return answer.status >= 200 && answer.status < 300 && parsed.success && parsed.data.id === id;
-};
-
-/** A terminal answer as it may not change; a signed image URL may be signed anew, its image not. */
-const stable = (result: TaskResult) => ({
-  status: result.status,
-  error: result.status === "failed" ? result.error : undefined,
-  image:
-    result.status === "completed"
-      ? new URL(result.image_url).origin + new URL(result.image_url).pathname
-      : undefined,
-});
+/** Fails the test with the first break found, citing its documented rule. */
+function expectKept(...checks: (RuleBreak | undefined)[]): void {
+  const found = checks.find((check) => check !== undefined);
+  if (found) throw new Error(breakMessage(found));
+}
 
 /**
  * The documented rules a followed task keeps; fails naming the first it breaks.
@@ -109,41 +104,13 @@ const stable = (result: TaskResult) => ({
  */
 export function assertLifecycle(task: FollowedTask, model: Model): void {
   const { created, steps, final, again } = task;
-  expect(created.model, `${cite("createResponse")} the create answers the model asked for`).toBe(
-    model,
+  expectKept(
+    modelAsAsked(created, model),
+    keylessPoll(task.withoutKey, created.id, "without a key"),
+    keylessPoll(task.withUnknownKey, created.id, "with a key the target does not know"),
+    statusOrder([created.status, ...steps.map((step) => step.status)]),
+    ...steps.map(({ result }) => sameTask(created, result)),
+    unchangedAfterEnd(final, again),
+    final.status === "completed" ? imageServed(final.image_url, task.image) : undefined,
   );
-  expect(
-    answersTask(task.withoutKey, created.id),
-    `${cite("bearerKey")} a poll without a key was answered with the task: ${describeAnswer(task.withoutKey)}`,
-  ).toBe(false);
-  expect(
-    answersTask(task.withUnknownKey, created.id),
-    `${cite("bearerKey")} a poll with a key the target does not know was answered with the task: ${describeAnswer(task.withUnknownKey)}`,
-  ).toBe(false);
-  const statuses = [created.status, ...steps.map((step) => step.status)];
-  const forward = statuses.every(
-    (status, i) => i === 0 || isForwardMove(statuses[i - 1] ?? status, status),
-  );
-  expect(forward, `${cite("lifecycle")} the status went back: ${statuses.join(" → ")}`).toBe(true);
-  const asCreated = { id: created.id, created: created.created, model: created.model };
-  for (const { result } of steps) {
-    const polled = { id: result.id, created: result.created, model: result.model };
-    expect(
-      polled,
-      `${cite("taskIdentity")} a poll of ${created.id} answered ${JSON.stringify(polled)}, the create ${JSON.stringify(asCreated)}`,
-    ).toEqual(asCreated);
-  }
-  expect(
-    stable(again),
-    `${cite("lifecycle")} the task changed after it ended: ${JSON.stringify(stable(final))}, then ${JSON.stringify(stable(again))}`,
-  ).toEqual(stable(final));
-  if (final.status !== "completed") return;
-  expect(
-    task.image?.status,
-    `${cite("imageDownload")} image_url ${final.image_url} does not download`,
-  ).toBe(200);
-  expect(
-    task.image?.info,
-    `${cite("imageDownload")} image_url ${final.image_url} serves no image (content type ${task.image?.contentType})`,
-  ).toBeDefined();
 }

@@ -3,20 +3,19 @@
  * 429 or a 5xx, stopping at completed or failed, and failing the run with a clear message instead
  * of hanging. Against a real clock it prints one short line per status change.
  */
-import { z } from "zod";
-import { cite } from "../documented-rules.js";
+import { breakMessage } from "../documented-rules.js";
 import { routes } from "../routes.js";
 import {
   type CompletedResult,
   type FailedResult,
   isFinishedTask,
-  TaskResult,
+  type TaskResult,
   type TaskStatus,
 } from "../schemas.js";
-import { describeAnswer } from "./answers.js";
 import type { SuiteConfig } from "./config.js";
 import type { HttpClient } from "./http-client.js";
 import type { Target } from "./target.js";
+import { polledTask } from "./task-rules.js";
 
 export interface PollStep {
   /** Since the create answered, on the target's clock. */
@@ -49,14 +48,9 @@ export async function pollOnce(client: HttpClient, id: string, pollMs: number): 
   }
   // A server error says nothing about the task; the poll is free to repeat.
   if (answer.status >= 500) return { kind: "wait", ms: pollMs, why: `HTTP ${answer.status}` };
-  const parsed = TaskResult.safeParse(answer.json);
-  if (answer.status < 200 || answer.status >= 300 || !parsed.success) {
-    const issues = parsed.success ? "" : `\n${z.prettifyError(parsed.error)}`;
-    throw new Error(
-      `${cite("resultFields")} polling ${id} answered no task as documented:${issues}\n${describeAnswer(answer)}`,
-    );
-  }
-  return { kind: "task", result: parsed.data };
+  const polled = polledTask(answer, id);
+  if (!polled.ok) throw new Error(breakMessage(polled.found));
+  return { kind: "task", result: polled.value };
 }
 
 /**

@@ -98,7 +98,12 @@ export function consoleSummary(run: RunOutcome, redactor: Redactor): string {
   return lines.join("\n");
 }
 
-const cell = (value: unknown) =>
+/**
+ * A value as one markdown table cell, in code: pipes escaped, backquotes and newlines defused.
+ *
+ * @example markdownCell({ status: 401 }) // "`{\"status\":401}`"
+ */
+export const markdownCell = (value: unknown) =>
   `\`${show(value).replaceAll("|", "\\|").replaceAll("`", "'").replaceAll("\n", " ")}\``;
 
 const table = (rows: readonly Observation[]) =>
@@ -106,7 +111,8 @@ const table = (rows: readonly Observation[]) =>
     "| behaviour | subject | the fake assumes | the target did |",
     "|---|---|---|---|",
     ...rows.map(
-      (o) => `| ${o.behaviour} | ${o.subject} | ${cell(o.assumed)} | ${cell(o.observed)} |`,
+      (o) =>
+        `| ${o.behaviour} | ${o.subject} | ${markdownCell(o.assumed)} | ${markdownCell(o.observed)} |`,
     ),
   ].join("\n");
 
@@ -147,6 +153,24 @@ function reportMarkdown(outcome: RunOutcome): string {
 }
 
 /**
+ * Writes a report as `<path>.json` and `<path>.md` (a `.json` or `.md` ending on the path is
+ * dropped), making the folder; answers both paths.
+ *
+ * @example await writeReportFiles("reports/proxy", json, markdown) // ["reports/proxy.json", "reports/proxy.md"]
+ */
+export async function writeReportFiles(
+  path: string,
+  json: unknown,
+  markdown: string,
+): Promise<string[]> {
+  const base = path.replace(/\.(json|md)$/i, "");
+  await mkdir(dirname(base), { recursive: true });
+  await writeFile(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
+  await writeFile(`${base}.md`, markdown);
+  return [`${base}.json`, `${base}.md`];
+}
+
+/**
  * Writes `<path>.json` and `<path>.md` (a `.json` or `.md` ending on the path is dropped).
  *
  * @example await writeReport("reports/drift", outcome, redactor) // ["reports/drift.json", "reports/drift.md"]
@@ -157,8 +181,6 @@ export async function writeReport(
   redactor: Redactor,
 ): Promise<string[]> {
   const outcome = redacted(run, redactor);
-  const base = path.replace(/\.(json|md)$/i, "");
-  await mkdir(dirname(base), { recursive: true });
   const json = {
     verdict: outcome.failures.length > 0 ? "failed" : "passed",
     failures: outcome.failures,
@@ -174,7 +196,5 @@ export async function writeReport(
     skipped: outcome.skipped,
     matched: outcome.matched,
   };
-  await writeFile(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  await writeFile(`${base}.md`, reportMarkdown(outcome));
-  return [`${base}.json`, `${base}.md`];
+  return writeReportFiles(path, json, reportMarkdown(outcome));
 }

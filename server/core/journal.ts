@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, hash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { TaskStatus } from "../../contract/schemas.js";
 import { type Page, type PageOptions, Ring } from "./ring.js";
@@ -83,6 +83,13 @@ export function keyIdOf(key: string): string {
   }
   return id;
 }
+
+/**
+ * A fingerprint of a request body that spots a repeated create without keeping its prompt.
+ *
+ * @example bodyHashOf(new TextEncoder().encode('{"model":"gpt-image-2"}')) // "5333d4e5477fccd4"
+ */
+export const bodyHashOf = (bytes: Uint8Array) => hash("sha256", bytes).slice(0, 16);
 
 /** The most recent `size` requests, oldest first; older ones are overwritten. */
 export class Journal {

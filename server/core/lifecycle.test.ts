@@ -62,10 +62,12 @@ describe("the task lifecycle on a manual clock", () => {
       processingMs: number;
     }[];
     const [low, high, high4k] = tasks.map((task) => task.processingMs);
-    expect(low).toBe(assumedTimingsFixture.processing_ms.low);
+    expect(low).toBe(assumedTimingsFixture.timings.low["1k"].processing_ms);
     expect(high).toBeGreaterThan(low ?? Infinity);
     expect(high4k).toBeGreaterThan(high ?? Infinity);
-    expect(tasks.every((task) => task.queuedMs === assumedTimingsFixture.queued_ms)).toBe(true);
+    expect(
+      tasks.every((task) => task.queuedMs === assumedTimingsFixture.timings.low["1k"].queued_ms),
+    ).toBe(true);
   });
 });
 

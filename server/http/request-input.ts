@@ -2,11 +2,10 @@
  * Reading what a request brings: its bearer key, its JSON body within the size limit, and the
  * `x-fake-*` plan headers. Each failure is an ApiError that says what was wrong and how to fix it.
  */
-import { hash } from "node:crypto";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { routeNameOf } from "../core/faults.js";
-import { keyIdOf } from "../core/journal.js";
+import { bodyHashOf, keyIdOf } from "../core/journal.js";
 import { PLAN_HEADERS, type PlanOverride, PlanOverrideHeaders } from "../core/task-planner.js";
 import { ApiError, describeIssues, issuesOf, RequestAborted } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
@@ -109,9 +108,6 @@ export function parseJsonBytes(
     return { ok: false, message: (error as Error).message };
   }
 }
-
-/** A fingerprint of a request body that spots a repeated create without keeping its prompt. */
-const bodyHashOf = (bytes: Uint8Array) => hash("sha256", bytes).slice(0, 16);
 
 /**
  * Notes, for the journal, whose request a fault rule answers in the route's place, as the route

@@ -9,20 +9,26 @@ import type { Duplex } from "node:stream";
 import { RequestError } from "@hono/node-server";
 import { fakeErrorBody } from "../http/errors.js";
 
-const PARSER_ERRORS: Readonly<Record<string, { status: number; msg: string }>> = {
+/** Node's parser errors, in words naming who reads the request (`the fake`, `the proxy`). */
+const parserErrors = (
+  reader: string,
+): Readonly<Record<string, { status: number; msg: string }>> => ({
   HPE_HEADER_OVERFLOW: {
     status: 431,
-    msg: "The request's headers are larger than the fake reads (16 KiB in all)",
+    msg: `The request's headers are larger than ${reader} reads (16 KiB in all)`,
   },
   HPE_CHUNK_EXTENSIONS_OVERFLOW: {
     status: 413,
-    msg: "The request's chunk extensions are larger than the fake reads",
+    msg: `The request's chunk extensions are larger than ${reader} reads`,
   },
   ERR_HTTP_REQUEST_TIMEOUT: {
     status: 408,
-    msg: "The request did not arrive in time (see --headers-timeout-ms and --request-timeout-ms)",
+    msg:
+      reader === "the fake"
+        ? "The request did not arrive in time (see --headers-timeout-ms and --request-timeout-ms)"
+        : "The request did not arrive in time",
   },
-};
+});
 
 /** A whole HTTP/1.1 answer as bytes for a socket, closing the connection after it. */
 function rawAnswer(status: number, msg: string): string {
@@ -40,8 +46,11 @@ function rawAnswer(status: number, msg: string): string {
 /**
  * Answers Node's parser errors in JSON. The answer names the parser's rule, never the bytes it
  * choked on: they may hold a key.
+ *
+ * @example answerParserErrors(server, "the proxy");
  */
-export function answerParserErrors(server: Server): void {
+export function answerParserErrors(server: Server, reader = "the fake"): void {
+  const known = parserErrors(reader);
   server.on("clientError", (error: NodeJS.ErrnoException & { reason?: string }, socket: Duplex) => {
     // As Node does: no answer to a client that is gone, or over an answer already under way.
     const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -49,8 +58,7 @@ export function answerParserErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const known = error.code === undefined ? undefined : PARSER_ERRORS[error.code];
-    const answer = known ?? {
+    const answer = (error.code === undefined ? undefined : known[error.code]) ?? {
       status: 400,
       msg: `The request could not be parsed as HTTP/1.1 (${error.code ?? "parse error"}: ${error.reason ?? "malformed request"})`,
     };

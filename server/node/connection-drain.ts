@@ -32,7 +32,11 @@ export class ConnectionDrain {
       override writeHead(statusCode: number, ...rest: [unknown?, unknown?]): this {
         // The last answer on its connection says so, so the client opens no further request on it.
         if (drain.#draining && (drain.#inFlight.get(this.req.socket) ?? 0) <= 1) {
-          this.setHeader("Connection", "close");
+          const raw = rest.findIndex(Array.isArray);
+          // A raw header list (the proxy's) takes it in the list: setHeader would turn the list
+          // into single headers, folding repeated ones (two Set-Cookie) into the last.
+          if (raw >= 0) rest[raw] = [...(rest[raw] as string[]), "Connection", "close"];
+          else this.setHeader("Connection", "close");
         }
         return super.writeHead(statusCode, ...(rest as [string, OutgoingHttpHeaders]));
       }
