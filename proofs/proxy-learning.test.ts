@@ -126,7 +126,7 @@ describe("the fake learning from a client's traffic through the proxy", () => {
     // A copy of the built package, so the import rewrites its fixtures and not the project's.
     const app = join(work, "app");
     await cp(join(ROOT, "dist"), join(app, "dist"), { recursive: true });
-    await writeFile(join(app, "package.json"), '{ "type": "module" }\n');
+    await cp(join(ROOT, "package.json"), join(app, "package.json"));
     await symlink(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
     const fixtures = join(app, "dist/fixtures/assumed");
     const imported = await run([
