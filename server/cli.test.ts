@@ -102,6 +102,30 @@ describe("image2-kit serve", { timeout: 20_000 }, () => {
     expect(health).toMatchObject({ seed: "from-env", clock: { kind: "manual" } });
   });
 
+  it("serves every page and document of the built CLI, each loaded at its first request", async () => {
+    const fake = run(["serve", "--port", "0"]);
+    const url = await fake.listening;
+    try {
+      for (const [path, type] of [
+        ["/", "text/html"],
+        ["/docs", "text/html"],
+        ["/docs/assets/swagger-ui-bundle.js", "text/javascript"],
+        ["/openapi.json", "application/json"],
+        ["/openapi.yaml", "application/yaml"],
+        ["/__fake/ui", "text/html"],
+        ["/__fake/openapi.json", "application/json"],
+      ] as const) {
+        const res = await fetch(`${url}${path}`);
+        expect(`${path} ${res.status} ${res.headers.get("content-type")}`).toMatch(
+          new RegExp(`^${path} 200 ${type}`),
+        );
+        await res.arrayBuffer();
+      }
+    } finally {
+      await fake.stop();
+    }
+  });
+
   it("logs one line per request as JSON with FAKE_LOG=json, never the key or the prompt", async () => {
     const key = "sk-cli-log-5e2a9c";
     const fake = run(["serve", "--port", "0", "--clock", "manual"], { FAKE_LOG: "json" });

@@ -14,9 +14,6 @@ import { FakeOptionsError } from "./core/options.js";
 import { UsageError } from "./flag-table.js";
 import { INSPECTOR_PATH } from "./http/inspector-page.js";
 import { missingPeers, missingPeersMessage } from "./peer-dependencies.js";
-import { verdictLine } from "./proxy/proxy-report.js";
-import { startProxy } from "./proxy/start-proxy.js";
-import { PROXY_USAGE, readProxyOptions } from "./proxy-flags.js";
 import { readServeOptions, SERVE_USAGE } from "./serve-flags.js";
 import { type RunningFake, start } from "./start.js";
 import { PACKAGE_VERSION } from "./version.js";
@@ -66,6 +63,12 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
 }
 
 async function proxyCommand(argv: readonly string[]): Promise<number> {
+  // Loaded by the command that needs it: `serve` starts without the proxy's modules.
+  const [{ PROXY_USAGE, readProxyOptions }, { startProxy }, { verdictLine }] = await Promise.all([
+    import("./proxy-flags.js"),
+    import("./proxy/start-proxy.js"),
+    import("./proxy/proxy-report.js"),
+  ]);
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(PROXY_USAGE);
     return 0;
