@@ -17,6 +17,11 @@ const ECHOES = {
   base64: Buffer.from(KEY).toString("base64"),
   "base64 inside Basic credentials": Buffer.from(`user:${KEY}`).toString("base64"),
   base64url: Buffer.from(`x${KEY}`).toString("base64url"),
+  "JSON-escaped twice (a JSON text inside a JSON string)": "sk-abc\\\\\\/XYZ+1=",
+  "\\uXXXX escaped twice": "sk-abc/XYZ\\\\u002B1=",
+  "percent-encoded three times": "sk-abc%25252FXYZ%25252B1%25253D",
+  hex: Buffer.from(KEY).toString("hex"),
+  "hex, uppercase": Buffer.from(KEY).toString("hex").toUpperCase(),
 };
 
 describe("redaction", () => {
@@ -31,6 +36,21 @@ describe("redaction", () => {
   it("keeps JSON that carried an escaped key parseable", () => {
     const body = JSON.stringify({ msg: `Bearer ${KEY}`, code: 401 }).replace("/", "\\/");
     expect(JSON.parse(redactor.text(body))).toEqual({ msg: `Bearer ${REDACTED}`, code: 401 });
+  });
+
+  it("removes a key inside a JSON text that was itself put in a JSON string", () => {
+    const inner = JSON.stringify({ authorization: `Bearer ${KEY}` }).replace("/", "\\/");
+    const body = JSON.stringify({ msg: `request headers: ${inner}` });
+    expect(redactor.text(body)).not.toMatch(/XYZ|abc/);
+    expect(JSON.parse(redactor.text(body))).toEqual({
+      msg: `request headers: {"authorization":"Bearer ${REDACTED}"}`,
+    });
+  });
+
+  it("redacts an answer of a million backslashes without retrying each run from every position", () => {
+    // Quadratic matching would take hours here; vitest's timeout is the guard, not a timing.
+    const text = `${"\\".repeat(1_000_000)}${ECHOES.raw}`;
+    expect(redactor.text(text).endsWith(REDACTED)).toBe(true);
   });
 
   it("redacts keys and values of nested values", () => {

@@ -1,8 +1,12 @@
 /**
  * Redacting secrets (bearer keys, control tokens) from anything that may be printed, reported or
  * recorded. A target may echo a secret back in any encoding, so each character of a secret is
- * matched in every form it can take: itself, JSON-escaped (`\/`, `\u002B`), percent-encoded (once or
- * twice), or as an HTML character reference; base64 and base64url forms of the whole secret too.
+ * matched in every form it can take: itself, JSON-escaped (`\/`, `\u002B`), percent-encoded, or as
+ * an HTML character reference; base64, base64url and hex forms of the whole secret too. Escapes
+ * nest up to four levels and percent-encodings up to four times, since a target may echo a JSON
+ * text (its request's headers, say) inside a JSON string, or an encoded URL inside another. The
+ * bounds keep the match linear: an unbounded run of backslashes would be retried from every
+ * position of a 4 MiB answer.
  */
 
 /** What a redacted secret reads as. */
@@ -13,12 +17,12 @@ const hex = (value: number, width: number) => value.toString(16).padStart(width,
 
 /** Every encoding of one character a target might echo, as a regular expression. */
 function characterForms(char: string): string {
-  const forms = [`\\\\?${escapeRegExp(char)}`];
+  const forms = [`\\\\{0,15}${escapeRegExp(char)}`];
   for (let i = 0; i < char.length; i += 1) {
-    forms.push(`\\\\u${hex(char.charCodeAt(i), 4)}`);
+    forms.push(`(?:\\\\){1,15}u${hex(char.charCodeAt(i), 4)}`);
   }
   const utf8 = [...new TextEncoder().encode(char)];
-  forms.push(utf8.map((byte) => `%(?:25)?${hex(byte, 2)}`).join(""));
+  forms.push(utf8.map((byte) => `%(?:25){0,3}${hex(byte, 2)}`).join(""));
   const codePoint = char.codePointAt(0) ?? 0;
   forms.push(`&#0*${codePoint};`, `&#x0*${hex(codePoint, 1)};`);
   if (char === " ") forms.push("\\+");
@@ -64,6 +68,7 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
     .flatMap((secret) => [
       [...secret].map(characterForms).join(""),
       ...base64Forms(secret).map(escapeRegExp),
+      Buffer.from(secret).toString("hex"),
     ]);
   const pattern =
     patterns.length === 0
