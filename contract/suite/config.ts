@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { isFlagOn } from "../env-flag.js";
-import { HttpUrl } from "../http-url.js";
+import { HttpBaseUrl } from "../http-url.js";
 
 const flag = z.string().optional().transform(isFlagOn);
 const wholeMs = (fallback: number) =>
@@ -17,9 +17,15 @@ export const ControlMode = z.enum(["auto", "on", "off"], {
 export type ControlMode = z.infer<typeof ControlMode>;
 
 const ContractEnv = z.object({
-  CONTRACT_BASE_URL: HttpUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
+  CONTRACT_BASE_URL: HttpBaseUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
   CONTRACT_API_KEY: z.string().min(1).optional(),
-  CONTRACT_MAX_TASKS: z.coerce.number({ error: "must be a whole number" }).int().min(0).optional(),
+  // Not z.coerce: Number("") is 0, and an empty variable (an unset CI secret) would make a run
+  // that checks nothing and passes.
+  CONTRACT_MAX_TASKS: z
+    .string()
+    .regex(/^\d+$/, { error: "must be a whole number (0 or more)" })
+    .transform(Number)
+    .optional(),
   CONTRACT_POLL_MS: wholeMs(3000),
   CONTRACT_TIMEOUT_MS: wholeMs(300_000),
   CONTRACT_REQUEST_TIMEOUT_MS: wholeMs(30_000),
