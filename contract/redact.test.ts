@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor, REDACTED } from "./redact.js";
+import { createRedactor, MAX_VALUE_DEPTH, NESTED_TOO_DEEP, REDACTED } from "./redact.js";
 
 const KEY = "sk-abc/XYZ+1=";
 
@@ -58,6 +58,16 @@ describe("redaction", () => {
       [REDACTED]: [`a ${REDACTED}`],
       n: 1,
     });
+  });
+
+  it("cuts a value nested deeper than any answer of the API, so a hostile one cannot overflow the stack", () => {
+    const deep = JSON.parse(`${"[".repeat(200_000)}"${KEY}"${"]".repeat(200_000)}`);
+    const out = redactor.value(deep);
+    const text = JSON.stringify(out);
+    expect(text.startsWith(`${"[".repeat(MAX_VALUE_DEPTH)}"${NESTED_TOO_DEEP}"]`)).toBe(true);
+    expect(text).not.toContain("XYZ");
+    const shallow = { a: [[{ b: KEY }]] };
+    expect(redactor.value(shallow)).toEqual({ a: [[{ b: REDACTED }]] });
   });
 
   it("redacts every secret it was given and leaves other text alone", () => {

@@ -12,6 +12,16 @@
 /** What a redacted secret reads as. */
 export const REDACTED = "[redacted]";
 
+/**
+ * How deep `value()` follows arrays and objects. The API's answers nest three levels; a target
+ * that answers `[[[…]]]` a million deep would otherwise overflow the stack of whoever reads it
+ * (this walk, then JSON.stringify in a report), and end a run with no word on which request.
+ */
+export const MAX_VALUE_DEPTH = 64;
+
+/** What stands where a value was nested deeper than MAX_VALUE_DEPTH. */
+export const NESTED_TOO_DEEP = `[nested deeper than ${MAX_VALUE_DEPTH} levels]`;
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 const hex = (value: number, width: number) => value.toString(16).padStart(width, "0");
 
@@ -53,7 +63,7 @@ function base64Forms(secret: string): string[] {
 export interface Redactor {
   /** The text with every encoding of every secret replaced by `[redacted]`. */
   text(text: string): string;
-  /** A JSON-like value with every string in it (keys included) redacted. */
+  /** A JSON-like value with every string in it (keys included) redacted, cut at MAX_VALUE_DEPTH. */
   value<T>(value: T): T;
 }
 
@@ -81,15 +91,14 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
           "gi",
         );
   const text = (input: string) => (pattern ? input.replace(pattern, REDACTED) : input);
-  const value = <T>(input: T): T => {
-    if (typeof input === "string") return text(input) as T;
-    if (Array.isArray(input)) return input.map(value) as T;
-    if (typeof input === "object" && input !== null) {
-      return Object.fromEntries(
-        Object.entries(input).map(([key, item]) => [text(key), value(item)]),
-      ) as T;
-    }
-    return input;
+  const walk = (input: unknown, depth: number): unknown => {
+    if (typeof input === "string") return text(input);
+    if (typeof input !== "object" || input === null) return input;
+    if (depth === MAX_VALUE_DEPTH) return NESTED_TOO_DEEP;
+    if (Array.isArray(input)) return input.map((item) => walk(item, depth + 1));
+    return Object.fromEntries(
+      Object.entries(input).map(([key, item]) => [text(key), walk(item, depth + 1)]),
+    );
   };
-  return { text, value };
+  return { text, value: <T>(input: T) => walk(input, 0) as T };
 }
