@@ -55,6 +55,15 @@ describe("the suite's settings", () => {
     }
   });
 
+  it("reads a switch as on or off, and refuses a value that is neither rather than reading it as off", () => {
+    expect(readSuiteConfig({ CONTRACT_STRICT: "on" }).strict).toBe(true);
+    expect(readSuiteConfig({ CONTRACT_STRICT: "0" }).strict).toBe(false);
+    expect(readSuiteConfig({ CONTRACT_STRICT: "" }).strict).toBe(false);
+    expect(() => readSuiteConfig({ CONTRACT_STRICT: "2" })).toThrow(
+      /CONTRACT_STRICT: must be 1, true, yes or on to turn it on/,
+    );
+  });
+
   it("asks for a key with a URL", () => {
     expect(() => readSuiteConfig({ CONTRACT_BASE_URL: "https://example.test" })).toThrow(
       "CONTRACT_API_KEY is required with CONTRACT_BASE_URL",

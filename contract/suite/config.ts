@@ -3,10 +3,18 @@
  * files run against the in-process fake, the fake on a port, or production.
  */
 import { z } from "zod";
-import { isFlagOn } from "../env-flag.js";
+import { readEnvFlag } from "../env-flag.js";
 import { HttpBaseUrl } from "../http-url.js";
 
-const flag = z.string().optional().transform(isFlagOn);
+const flag = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const read = readEnvFlag(value);
+    if (read.ok) return read.value;
+    ctx.addIssue({ code: "custom", message: read.message });
+    return z.NEVER;
+  });
 const wholeMs = (fallback: number) =>
   z.coerce.number({ error: "must be a number of ms" }).int().min(1).default(fallback);
 
