@@ -175,7 +175,7 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  */
 function headerText(value: string): string {
   // Only bytes 0x80 to 0xFF can start a UTF-8 sequence; a char past 0xFF means no bytes to reread.
-  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  if (!/[\x80-\xff]/.test(value) || /[\u0100-\uffff]/.test(value)) return value;
   try {
     return strictUtf8.decode(Buffer.from(value, "latin1"));
   } catch {
