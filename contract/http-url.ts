@@ -41,6 +41,22 @@ export const HttpUrl = z
   );
 
 /**
+ * Where a server is reached: an http(s) origin, optionally with a path, and nothing a log or a
+ * report that prints it could leak (no user name, password, query or fragment). The fake's
+ * `--public-url` and the contract suite's target.
+ *
+ * @example HttpBaseUrl.safeParse("https://user:pw@example.test/api").success // false
+ */
+export const HttpBaseUrl = HttpUrl.refine(
+  (text) => !HTTP_URL_PATTERN.test(text) || URL.canParse(text),
+  "must be a URL a client can open: a valid host name or address, and a port from 0 to 65535",
+).refine((text) => {
+  if (!URL.canParse(text)) return true; // said above
+  const url = new URL(text);
+  return url.username === "" && url.password === "" && url.search === "" && url.hash === "";
+}, "must be an http(s) origin with an optional path: no user name, password, query or fragment");
+
+/**
  * An absolute http(s) URL as a target hands one out (`image_url`): whatever a client's URL parser
  * takes and can fetch. The docs promise an image URL, not RFC 3986 characters, so a signed URL
  * with a raw `|` or space from a correct provider must not fail a run; the fake's own are strict.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor, REDACTED } from "./redact.js";
+import { createRedactor, MAX_VALUE_DEPTH, NESTED_TOO_DEEP, REDACTED } from "./redact.js";
 
 const KEY = "sk-abc/XYZ+1=";
 
@@ -17,6 +17,11 @@ const ECHOES = {
   base64: Buffer.from(KEY).toString("base64"),
   "base64 inside Basic credentials": Buffer.from(`user:${KEY}`).toString("base64"),
   base64url: Buffer.from(`x${KEY}`).toString("base64url"),
+  "JSON-escaped twice (a JSON text inside a JSON string)": "sk-abc\\\\\\/XYZ+1=",
+  "\\uXXXX escaped twice": "sk-abc/XYZ\\\\u002B1=",
+  "percent-encoded three times": "sk-abc%25252FXYZ%25252B1%25253D",
+  hex: Buffer.from(KEY).toString("hex"),
+  "hex, uppercase": Buffer.from(KEY).toString("hex").toUpperCase(),
 };
 
 describe("redaction", () => {
@@ -33,11 +38,36 @@ describe("redaction", () => {
     expect(JSON.parse(redactor.text(body))).toEqual({ msg: `Bearer ${REDACTED}`, code: 401 });
   });
 
+  it("removes a key inside a JSON text that was itself put in a JSON string", () => {
+    const inner = JSON.stringify({ authorization: `Bearer ${KEY}` }).replace("/", "\\/");
+    const body = JSON.stringify({ msg: `request headers: ${inner}` });
+    expect(redactor.text(body)).not.toMatch(/XYZ|abc/);
+    expect(JSON.parse(redactor.text(body))).toEqual({
+      msg: `request headers: {"authorization":"Bearer ${REDACTED}"}`,
+    });
+  });
+
+  it("redacts an answer of a million backslashes without retrying each run from every position", () => {
+    // Quadratic matching would take hours here; vitest's timeout is the guard, not a timing.
+    const text = `${"\\".repeat(1_000_000)}${ECHOES.raw}`;
+    expect(redactor.text(text).endsWith(REDACTED)).toBe(true);
+  });
+
   it("redacts keys and values of nested values", () => {
     expect(redactor.value({ [KEY]: [`a ${KEY}`], n: 1 })).toEqual({
       [REDACTED]: [`a ${REDACTED}`],
       n: 1,
     });
+  });
+
+  it("cuts a value nested deeper than any answer of the API, so a hostile one cannot overflow the stack", () => {
+    const deep = JSON.parse(`${"[".repeat(200_000)}"${KEY}"${"]".repeat(200_000)}`);
+    const out = redactor.value(deep);
+    const text = JSON.stringify(out);
+    expect(text.startsWith(`${"[".repeat(MAX_VALUE_DEPTH)}"${NESTED_TOO_DEEP}"]`)).toBe(true);
+    expect(text).not.toContain("XYZ");
+    const shallow = { a: [[{ b: KEY }]] };
+    expect(redactor.value(shallow)).toEqual({ a: [[{ b: REDACTED }]] });
   });
 
   it("redacts every secret it was given and leaves other text alone", () => {

@@ -28,6 +28,9 @@ const ECHOES = {
   percent: encodeURIComponent(KEY),
   percentLower: encodeURIComponent(KEY).toLowerCase(),
   base64: Buffer.from(KEY).toString("base64"),
+  // A JSON text of the request's headers inside a JSON string, as PHP's encoder writes it.
+  jsonInJson: KEY.replaceAll("/", "\\\\\\/"),
+  hex: Buffer.from(KEY).toString("hex"),
 };
 const echoText = Object.values(ECHOES).join(" | ");
 
@@ -91,6 +94,8 @@ describe("a key echoed back in any encoding", () => {
       for (const [encoding, echo] of Object.entries(ECHOES)) {
         expect(text?.includes(echo), `${encoding} in ${where}`).toBe(false);
       }
+      // A JSON report escapes an escaped echo once more: no form above would match it there.
+      expect(text?.replaceAll("\\", "").includes(KEY), `an escaped key in ${where}`).toBe(false);
     }
   });
 });

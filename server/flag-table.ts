@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import type { z } from "zod";
-import { isFlagOn } from "../contract/env-flag.js";
+import { readEnvFlag } from "../contract/env-flag.js";
 
 /** One flag: its name, its environment variable, the option it sets and its help line. */
 export interface Flag<Option extends string = string> {
@@ -73,7 +73,11 @@ export function readFlags<S extends z.ZodType<unknown, Record<string, unknown>>>
     const fromFlag = values[flag.name];
     const fromEnv = env[flag.env];
     if (flag.kind === "boolean") {
-      const on = fromFlag === true || isFlagOn(fromEnv);
+      const fromEnvFlag = readEnvFlag(fromEnv);
+      if (!fromEnvFlag.ok) {
+        throw new UsageError(`${flag.env} ${fromEnvFlag.message} (got "${fromEnv}")`);
+      }
+      const on = fromFlag === true || fromEnvFlag.value;
       if (on) raw[flag.option] = !flag.name.startsWith("no-");
     } else if (flag.kind === "list") {
       const list = Array.isArray(fromFlag)

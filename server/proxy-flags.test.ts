@@ -35,6 +35,10 @@ describe("image2-kit proxy flags", () => {
       ),
     ]);
     expect(problems(["--target", "ftp://example.com"])[0]).toMatch(/^--target must be/);
+    expect(problems(["--target", "not a url"])[0]).toMatch(/^--target must be an absolute http/);
+    expect(problems(["--target", "http://127.0.0.1:99999"])).toEqual([
+      expect.stringMatching(/^--target must be a URL a client can open: .* port from 0 to 65535/),
+    ]);
     expect(
       ProxyOptions.parse(readProxyOptions(["--target", "https://Example.com/"], {})).target,
     ).toBe("https://example.com");

@@ -166,7 +166,7 @@ export const FLAGS: readonly Flag[] = [
     env: "FAKE_NO_CONTROL",
     option: "control",
     kind: "boolean",
-    help: "turns the /__fake control API off (env: 1 or true)",
+    help: "turns the /__fake control API off (env: 1, true, yes or on)",
   },
 ];
 

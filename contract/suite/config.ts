@@ -3,10 +3,18 @@
  * files run against the in-process fake, the fake on a port, or production.
  */
 import { z } from "zod";
-import { isFlagOn } from "../env-flag.js";
-import { HttpUrl } from "../http-url.js";
+import { readEnvFlag } from "../env-flag.js";
+import { HttpBaseUrl } from "../http-url.js";
 
-const flag = z.string().optional().transform(isFlagOn);
+const flag = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const read = readEnvFlag(value);
+    if (read.ok) return read.value;
+    ctx.addIssue({ code: "custom", message: read.message });
+    return z.NEVER;
+  });
 const wholeMs = (fallback: number) =>
   z.coerce.number({ error: "must be a number of ms" }).int().min(1).default(fallback);
 
@@ -17,9 +25,15 @@ export const ControlMode = z.enum(["auto", "on", "off"], {
 export type ControlMode = z.infer<typeof ControlMode>;
 
 const ContractEnv = z.object({
-  CONTRACT_BASE_URL: HttpUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
+  CONTRACT_BASE_URL: HttpBaseUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
   CONTRACT_API_KEY: z.string().min(1).optional(),
-  CONTRACT_MAX_TASKS: z.coerce.number({ error: "must be a whole number" }).int().min(0).optional(),
+  // Not z.coerce: Number("") is 0, and an empty variable (an unset CI secret) would make a run
+  // that checks nothing and passes.
+  CONTRACT_MAX_TASKS: z
+    .string()
+    .regex(/^\d+$/, { error: "must be a whole number (0 or more)" })
+    .transform(Number)
+    .optional(),
   CONTRACT_POLL_MS: wholeMs(3000),
   CONTRACT_TIMEOUT_MS: wholeMs(300_000),
   CONTRACT_REQUEST_TIMEOUT_MS: wholeMs(30_000),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { assumedTimingsFixture } from "../../contract/fixtures.js";
-import { TaskResult } from "../../contract/schemas.js";
-import { fakeWithAgent, requestFor, statusOf } from "../test-support/fake-agent.js";
+import { minimalRequest } from "../../contract/request-cases.js";
+import { CreateImageResponse, TaskResult } from "../../contract/schemas.js";
+import { createFakeApp } from "../http/app.js";
+import { AUTH, fakeWithAgent, requestFor, statusOf } from "../test-support/fake-agent.js";
 import { DEFAULT_FAILURE_ERROR } from "./task-planner.js";
 
 describe("the task lifecycle on a manual clock", () => {
@@ -137,6 +139,29 @@ describe("outcomes", () => {
     ).body;
     setup.fake.advance(4999);
     expect((await setup.result(id)).body.status).toBe("processing");
+  });
+
+  it("reads x-fake-error as the UTF-8 a client sends, and latin1 bytes that are not UTF-8 as they are", async () => {
+    // A header is bytes: Node's parser hands them over as latin1, while curl and fetch send UTF-8.
+    const onTheWire = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    const app = createFakeApp({ clock: "manual", seed: "test" });
+    for (const [sent, error] of [
+      [onTheWire("内容违规: 涉政 (café)"), "内容违规: 涉政 (café)"],
+      ["caf\u00e9", "caf\u00e9"],
+    ] as const) {
+      const headers = { ...AUTH, "x-fake-outcome": "failed", "x-fake-error": sent };
+      const created = await app.request("/v1/image2/images", {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify(minimalRequest("gpt-image-2")),
+      });
+      const { id } = CreateImageResponse.parse(await created.json());
+      app.fake.advance(3_600_000);
+      const result = TaskResult.parse(
+        await (await app.request(`/v1/result/${id}`, { headers })).json(),
+      );
+      expect(result).toMatchObject({ status: "failed", error });
+    }
   });
 
   it("rounds x-fake timings the way the task id holds them, from the create on", async () => {

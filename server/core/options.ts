@@ -3,7 +3,7 @@
  * environment variables, so a value is checked the same way wherever it comes from.
  */
 import { z } from "zod";
-import { HttpUrl } from "../../contract/http-url.js";
+import { HttpBaseUrl } from "../../contract/http-url.js";
 import type { Clock } from "./clock.js";
 import { decimalOrText, wholeNumberOrText } from "./number-input.js";
 import type { LogSink } from "./request-log.js";
@@ -49,12 +49,6 @@ export const ControlToken = z.string().regex(/^[\x21-\x7e]{16,1024}$/, {
   error:
     "must be 16 to 1024 visible ASCII characters without spaces (for example from `openssl rand -hex 16`)",
 });
-
-/** Where image URLs point: an http(s) origin, optionally with a path, and nothing a log could leak. */
-const PublicUrl = HttpUrl.refine((text) => {
-  const url = new URL(text);
-  return url.username === "" && url.password === "" && url.search === "" && url.hash === "";
-}, "must be an http(s) origin with an optional path: no user name, password, query or fragment");
 
 /** RFC 3986 scheme, then a host name, an IPv4 address or a bracketed IPv6 one, then a port. */
 const ORIGIN =
@@ -106,7 +100,7 @@ export const FakeOptions = z.object({
     )
     .default([]),
   /** Origin of every `image_url`; by default the origin the request came to. */
-  publicUrl: PublicUrl.optional(),
+  publicUrl: HttpBaseUrl.optional(),
   /** Serves the control API under /__fake. */
   control: z.boolean().default(true),
   /** When set, the control API needs `Authorization: Bearer <token>`. */

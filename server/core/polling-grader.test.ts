@@ -50,6 +50,26 @@ describe("the polling grader", () => {
     });
   });
 
+  it("passes a fixed 2 s schedule whose requests arrive up to 5% early, as a busy event loop makes them", async () => {
+    const { id } = await createTask();
+    const pollAfter = async (ms: number) => {
+      api.advance(ms);
+      const answer = await client().getTask(id);
+      if (!answer.ok) throw new Error(answer.error);
+      return answer.value.status;
+    };
+    // Each poll on the 2 s grid, one of them held up 100 ms: the next one then comes 1,900 ms later.
+    for (const ms of [1950, 2100, 1900, 2050]) await pollAfter(ms);
+    expect(await pollAfter(2000)).toBe("completed");
+    expect(grade()).toMatchObject({ shortestPollIntervalMs: 1900, firstPollsTooSoon: 0 });
+    expect(grade()?.problems).toEqual([]);
+    await pollAfter(1899);
+    expect(grade()?.problems).toEqual([
+      expect.stringMatching(/^polled a task 1899 ms after the previous poll/),
+      expect.stringMatching(/after a task was completed or failed/),
+    ]);
+  });
+
   it("fails a client that polls every 500 ms, naming the interval", async () => {
     const { id } = await createTask();
     await client().waitForTask(id, { intervalMs: 500, sleep: api.sleep });

@@ -63,6 +63,14 @@ export interface GradeOptions {
 
 type Thresholds = { readonly [K in keyof GradeOptions]-?: number };
 
+/**
+ * How much earlier than minIntervalMs a poll may arrive and still count as polite. A client on a
+ * fixed schedule (every 2 s) sends on time, but one request held up by a busy event loop or the
+ * network arrives late, and the next one then arrives early by as much; its own timer never fires
+ * early. 5% takes a 100 ms hold-up at 2 s, and still catches every schedule faster than asked.
+ */
+const tooSoon = (intervalMs: number, minIntervalMs: number) => intervalMs < minIntervalMs * 0.95;
+
 /** A status a create or poll answered that is still pending: the task runs on. */
 const isPending = (status: TaskStatus | undefined) =>
   status !== undefined && !isTerminalStatus(status);
@@ -186,7 +194,7 @@ class KeyTally {
     const track = this.#task(taskId);
     const { created } = track;
     if (!track.lastPoll && created && isPending(created.taskStatus)) {
-      if (poll.at - created.at < this.limits.minIntervalMs)
+      if (tooSoon(poll.at - created.at, this.limits.minIntervalMs))
         count(this.tooSoon, () => ({ poll, created }));
     }
     track.lastPoll = poll;
@@ -220,7 +228,7 @@ class KeyTally {
 function problemsOf(tally: KeyTally, abandoned: Counted<Abandoned>): string[] {
   const { minIntervalMs, repeatWindowMs, now } = tally.limits;
   const problems: string[] = [];
-  if (tally.shortest !== null && tally.shortest < minIntervalMs) {
+  if (tally.shortest !== null && tooSoon(tally.shortest, minIntervalMs)) {
     problems.push(
       `polled a task ${tally.shortest} ms after the previous poll; the provider asks for ${minIntervalMs} ms or more`,
     );

@@ -70,6 +70,7 @@ tr:last-child td { border-bottom: none; }
 th { background: #f4f4f6; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.wrap { white-space: normal; min-width: 9rem; max-width: 26rem; overflow-wrap: anywhere; }
+.clamp { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; line-clamp: 4; overflow: hidden; }
 td.id, td.key { font: 11.5px ui-monospace, monospace; }
 #clock b { font-variant-numeric: tabular-nums; }
 td.id button { font: inherit; border: 0; background: none; color: #2a5bd7; cursor: pointer; padding: 0; text-decoration: underline dotted; }
@@ -132,10 +133,20 @@ async function getJson(path) {
 }
 
 // Every value goes in as text, never as HTML: prompts and paths are whatever clients sent.
+// A long prompt or error is cut to a few lines, so one task cannot push the rest off the screen;
+// the whole text is its title.
 function cell(row, value, className) {
   const td = row.insertCell();
-  td.textContent = value == null ? "" : String(value);
+  const text = value == null ? "" : String(value);
   if (className) td.className = className;
+  if (className && className.split(" ").includes("wrap")) {
+    const clamp = td.appendChild(document.createElement("div"));
+    clamp.className = "clamp";
+    clamp.textContent = text;
+    if (text.length > 0) clamp.title = text;
+  } else {
+    td.textContent = text;
+  }
   return td;
 }
 const pad = (n, width) => String(n).padStart(width, "0");

@@ -149,6 +149,33 @@ describe.skipIf(!hasChromium)(
       await page.close();
     });
 
+    it("keeps a row of a long prompt and error to a few lines, the whole text a hover away", async () => {
+      const prompt = "W".repeat(3000);
+      const error = "E".repeat(1000);
+      const id = await create(
+        { ...minimalRequest("gpt-image-2"), prompt },
+        { "x-fake-outcome": "failed", "x-fake-error": error },
+      );
+      const { page } = await openPage("/__fake/ui");
+      const row = page.locator(`#tasks tr[data-id="${id}"]`);
+      await row.waitFor();
+      const box = await row.boundingBox();
+      // 13px text: a few lines, not the 40 a 1,000-character error wraps to in 26rem.
+      expect(box?.height).toBeLessThan(100);
+      const clamped = await row
+        .locator(".clamp")
+        .evaluateAll((cells) =>
+          cells.map((cell) => [cell.getAttribute("title"), cell.textContent] as const),
+        );
+      // The fake keeps the start of a prompt (its own cut); the error, up to 1,000 characters, whole.
+      expect(clamped.map(([title, text]) => [title === text, text?.length])).toEqual([
+        [true, error.length],
+        [true, expect.any(Number)],
+      ]);
+      expect(clamped[1]?.[1]).toMatch(/^W+/);
+      await page.close();
+    });
+
     it("refreshes by itself: a task created later appears when its timer fires", async () => {
       const { page } = await openPage("/__fake/ui");
       await page.locator("#tasks tbody tr").first().waitFor();

@@ -166,12 +166,29 @@ export async function readJsonBody<S extends z.ZodType>(
   return parsed.data;
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A header's text as its client wrote it. A header is bytes: Node reads them as latin1, while curl
+ * and fetch send UTF-8, so `x-fake-error: 内容违规` would otherwise become mojibake. Bytes that are
+ * not UTF-8 stay as latin1 read them.
+ */
+function headerText(value: string): string {
+  // Only bytes 0x80 to 0xFF can start a UTF-8 sequence; a char past 0xFF means no bytes to reread.
+  if (!/[\x80-\xff]/.test(value) || /[\u0100-\uffff]/.test(value)) return value;
+  try {
+    return strictUtf8.decode(Buffer.from(value, "latin1"));
+  } catch {
+    return value;
+  }
+}
+
 /** The plan overrides a create request carries in its `x-fake-*` headers. */
 export function planHeaders(c: Context<FakeEnv>): PlanOverride {
   const present = Object.fromEntries(
     Object.entries(PLAN_HEADERS).flatMap(([field, header]) => {
       const value = c.req.header(header);
-      return value === undefined ? [] : [[field, value]];
+      return value === undefined ? [] : [[field, headerText(value)]];
     }),
   );
   const parsed = PlanOverrideHeaders.safeParse(present);

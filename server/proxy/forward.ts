@@ -18,8 +18,8 @@ import { endToEnd, forwardedRequestHeaders } from "./hop-by-hop.js";
 
 /** Request bodies kept for the checks: a create is a few KiB; a larger one is forwarded unread. */
 const REQUEST_COPY_BYTES = 1024 * 1024;
-/** API answers kept for the checks. */
-const ANSWER_COPY_BYTES = 1024 * 1024;
+/** API answers kept for the checks; a longer one is forwarded whole and counted as unchecked. */
+export const ANSWER_COPY_BYTES = 1024 * 1024;
 /** Of an image, only its first bytes: the format and pixel size are in its header. */
 const IMAGE_COPY_BYTES = 256 * 1024;
 

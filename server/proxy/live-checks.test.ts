@@ -3,7 +3,7 @@ import { minimalRequest } from "../../contract/request-cases.js";
 import { BodyTap } from "./body-tap.js";
 import type { Exchange } from "./exchange.js";
 import { LiveChecks } from "./live-checks.js";
-import { buildProxyReport, proxyReportMarkdown } from "./proxy-report.js";
+import { buildProxyReport, proxyReportMarkdown, verdictLine } from "./proxy-report.js";
 
 const KEY = "sk-live-7d0c/a9+Q==";
 const ORIGIN = "https://api.example.test";
@@ -332,6 +332,18 @@ describe("the proxy's report", () => {
     ]) {
       expect(written).not.toContain(form);
     }
+  });
+
+  it("says an API answer too large to copy went unchecked, rather than passing it in silence", () => {
+    const { checks, send, report } = checker();
+    const huge = `{"id": "${"x".repeat(1024 * 1024)}"}`;
+    send({ path: CREATE, headers: AUTH, body: minimalRequest("gpt-image-2"), answer: huge });
+    expect(checks.counts.answersUnchecked).toBe(1);
+    const written = report();
+    expect(verdictLine(written)).toBe(
+      "passed: no documented rule broken in 1 exchange, but 1 API answer over 1 MiB was not checked",
+    );
+    expect(proxyReportMarkdown(written)).toContain("1 API answer over 1 MiB not checked");
   });
 
   it("logs a check that throws and goes on, never passing it to the client", () => {

@@ -69,6 +69,8 @@ export interface ExchangeCounts {
   clientGone: number;
   /** Checks that threw: logged, never passed on to the client. */
   checkErrors: number;
+  /** API answers longer than the copy the checks read: forwarded whole, checked by nothing. */
+  answersUnchecked: number;
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -117,6 +119,7 @@ export class LiveChecks {
     targetCut: 0,
     clientGone: 0,
     checkErrors: 0,
+    answersUnchecked: 0,
   };
   readonly #readings = new WeakMap<Exchange, RequestReading>();
 
@@ -184,6 +187,9 @@ export class LiveChecks {
     const reading = exchange.requestEnded ? this.#reading(exchange) : undefined;
     // Only the API's answers are read as text: an image or a page passes unread.
     const answer = reading?.route ? answerOf(exchange, redactor) : undefined;
+    if (reading?.route && exchange.end === "answered" && exchange.response?.body.truncated) {
+      this.counts.answersUnchecked += 1;
+    }
     let label = "other";
     if (reading?.route === "createImageTask")
       label = this.#checkCreate(exchange, reading, answer, redactor);

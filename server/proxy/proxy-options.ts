@@ -3,7 +3,7 @@
  * environment variables, so a value is checked the same way wherever it comes from.
  */
 import { z } from "zod";
-import { HttpUrl } from "../../contract/http-url.js";
+import { HttpBaseUrl } from "../../contract/http-url.js";
 import { wholeNumberOrText } from "../core/number-input.js";
 import { ListenOptions } from "../start.js";
 
@@ -15,9 +15,10 @@ export const ProxyTarget = z
   .string({
     error: "is required: the origin every request goes to, e.g. https://zcbservice.aizfw.cn",
   })
-  .pipe(HttpUrl)
+  .pipe(HttpBaseUrl)
   .refine(
     (text) => {
+      if (!URL.canParse(text)) return true; // HttpBaseUrl said why
       const url = new URL(text);
       return (
         url.pathname === "/" &&

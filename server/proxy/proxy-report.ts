@@ -9,6 +9,7 @@ import { markdownCell, writeReportFiles } from "../../contract/suite/run-report.
 import type { PollingGrade } from "../core/polling-grader.js";
 import type { BrokenRule } from "./broken-rules.js";
 import type { CountedObservation } from "./counted-drift.js";
+import { ANSWER_COPY_BYTES } from "./forward.js";
 import type { ExchangeCounts, LiveChecks } from "./live-checks.js";
 
 export interface ProxyReport {
@@ -75,13 +76,20 @@ export function buildProxyReport(checks: LiveChecks, context: ReportContext): Pr
   };
 }
 
+const COPY_LIMIT = `${ANSWER_COPY_BYTES / (1024 * 1024)} MiB`;
+
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 /** The verdict in one line, for the report's title and the proxy's last words. */
 export function verdictLine(report: ProxyReport): string {
   const { broken } = report.verdict;
+  const { exchanges } = report.verdict;
   if (report.verdict.result === "passed") {
-    return `passed: no documented rule broken in ${plural(report.verdict.exchanges.forwarded, "exchange")}`;
+    const unchecked =
+      exchanges.answersUnchecked > 0
+        ? `, but ${plural(exchanges.answersUnchecked, "API answer")} over ${COPY_LIMIT} ${exchanges.answersUnchecked === 1 ? "was" : "were"} not checked`
+        : "";
+    return `passed: no documented rule broken in ${plural(exchanges.forwarded, "exchange")}${unchecked}`;
   }
   const by = (party: "client" | "target") => broken.filter((b) => b.by === party).length;
   return `FAILED: ${plural(broken.length, "documented rule")} broken (${by("client")} by the client, ${by("target")} by the target)`;
@@ -95,6 +103,8 @@ function exchangesLine({ exchanges }: ProxyReport["verdict"]): string {
     exchanges.targetCut > 0 && `${exchanges.targetCut} cut off by the target`,
     exchanges.clientGone > 0 && `${exchanges.clientGone} given up by the client`,
     exchanges.checkErrors > 0 && `${exchanges.checkErrors} checks failed (see stderr)`,
+    exchanges.answersUnchecked > 0 &&
+      `${plural(exchanges.answersUnchecked, "API answer")} over ${COPY_LIMIT} not checked`,
   ].filter(Boolean);
   return `${plural(exchanges.forwarded, "exchange")}: ${parts.join(", ")}`;
 }
