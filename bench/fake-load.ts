@@ -12,6 +12,8 @@ export const CREATE_BODY = JSON.stringify({
 
 export interface Figures {
   rps: number;
+  /** Answers received in all. */
+  requests: number;
   p50: number;
   p99: number;
   errors: number;
@@ -53,6 +55,7 @@ export async function load(
   });
   return {
     rps: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,

@@ -367,6 +367,23 @@ describe("a target that is down, hangs, or holds connections open", () => {
     });
   });
 
+  it("answers its report only to requests addressed to this machine, not to a name rebound to it", async () => {
+    const closed = createServer();
+    closed.listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const origin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    closed.close();
+    const proxy = await proxyTo(origin);
+    const report = (host: string) =>
+      call(proxy.url, "GET", "/__proxy/report", { headers: { Host: host } });
+    expect((await report(new URL(proxy.url).host)).status).toBe(200);
+    expect((await report(`localhost:${new URL(proxy.url).port}`)).status).toBe(200);
+    const rebound = await report(`evil.example:${new URL(proxy.url).port}`);
+    expect(rebound.status).toBe(403);
+    expect(parse(rebound)).toMatchObject({ error: "forbidden" });
+    expect(parse(rebound)).not.toHaveProperty("verdict");
+  });
+
   it("gives the client a JSON 504 when the target does not answer within --timeout-ms", async () => {
     const target = await standIn({
       name: "hangs on creates",

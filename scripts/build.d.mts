@@ -1,2 +1,5 @@
 /** Whether dist/ in `root` is missing or older than a source, a JSON fixture or a config. */
 export function isStale(root?: string): boolean;
+
+/** Builds dist/ from scratch; resolves to the exit status (tsc's when it fails). */
+export function build(): Promise<number>;

@@ -76,7 +76,8 @@ async function bundleCli() {
   });
 }
 
-async function build() {
+/** Builds dist/ from scratch; resolves to the exit status (tsc's when it fails). */
+export async function build() {
   rmSync("dist", { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", CONFIG], {
     stdio: "inherit",

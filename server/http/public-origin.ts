@@ -41,11 +41,13 @@ const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/;
 /** Whether a host name or address is this machine's loopback. */
 export const isLoopback = (hostname: string) => LOOPBACK.test(hostname);
 
-/** The address a socket connection came in on, as a hostname (IPv4-mapped IPv6 unwrapped). */
-export function localAddressOf(c: Context<FakeEnv>): string | undefined {
-  const address = c.env?.incoming?.socket?.localAddress;
-  return address?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
-}
+/** A socket's local address as a hostname (IPv4-mapped IPv6 unwrapped). */
+export const socketHostname = (address: string | undefined) =>
+  address?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+
+/** The address a request's connection came in on, as a hostname; none in-process. */
+export const localAddressOf = (c: Context<FakeEnv>) =>
+  socketHostname(c.env?.incoming?.socket?.localAddress);
 
 /** What `publicOrigin` answers: the origin, or why the request names none. */
 export type PublicOrigin =

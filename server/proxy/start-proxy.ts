@@ -13,6 +13,7 @@ import {
 import { Agent as HttpsAgent } from "node:https";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { isLoopback, parseHost, socketHostname } from "../http/public-origin.js";
 import { answerParserErrors } from "../node/client-errors.js";
 import { ConnectionDrain } from "../node/connection-drain.js";
 import type { Exchange } from "./exchange.js";
@@ -55,6 +56,20 @@ function answerJson(res: ServerResponse, status: number, body: unknown, headers 
     ...headers,
   });
   res.end(text);
+}
+
+/** Whether a request names this machine in its Host: loopback, or the address listened on. */
+function addressedHere(req: IncomingMessage, listenHost: string): boolean {
+  const header = req.headers.host;
+  // No Host at all: HTTP/1.0, or a tool; no browser sends a request without one.
+  if (header === undefined) return true;
+  const host = parseHost(header);
+  if (host === undefined) return false;
+  return (
+    isLoopback(host.hostname) ||
+    host.hostname === listenHost.toLowerCase().replace(/^\[(.*)\]$/, "$1") ||
+    host.hostname === socketHostname(req.socket.localAddress)
+  );
 }
 
 /**
@@ -110,7 +125,13 @@ export async function startProxy(
     ) {
       req.resume();
       const pathname = path.split("?")[0];
-      if (pathname !== `${PROXY_PREFIX}/report`) {
+      if (!addressedHere(req, options.host)) {
+        // A page of another site that rebinds its name to this machine must not read the report.
+        answerJson(res, 403, {
+          error: "forbidden",
+          message: `image2-kit proxy: ${PROXY_PREFIX} answers only requests addressed to this machine's loopback or the address the proxy listens on`,
+        });
+      } else if (pathname !== `${PROXY_PREFIX}/report`) {
         answerJson(res, 404, {
           error: "not_found",
           message: `image2-kit proxy: only GET ${PROXY_PREFIX}/report is served here`,
