@@ -6,7 +6,7 @@
  * and a stop with keep-alive connections open writes the report and exits within 3 s.
  */
 import { once } from "node:events";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { Agent, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -384,6 +384,22 @@ describe("a target that is down, hangs, or holds connections open", () => {
     expect(parse(rebound)).not.toHaveProperty("verdict");
   });
 
+  it("still says its verdict when the report cannot be written, and exits 1 saying why", async () => {
+    const closed = createServer();
+    closed.listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const origin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    closed.close();
+    // A file where the report's folder should be: no user can write there, root included.
+    const blocker = join(work, "a-file");
+    await writeFile(blocker, "");
+    const proxy = await proxyTo(origin, ["--report", join(blocker, "report")]);
+    expect(await proxy.stop("SIGTERM")).toBe(1);
+    const { stderr } = proxy.output();
+    expect(stderr).toMatch(/^image2-kit proxy: passed/m);
+    expect(stderr).toMatch(/^image2-kit proxy: the report could not be written: .*a-file/m);
+  });
+
   it("gives the client a JSON 504 when the target does not answer within --timeout-ms", async () => {
     const target = await standIn({
       name: "hangs on creates",
@@ -406,10 +422,16 @@ describe("a target that is down, hangs, or holds connections open", () => {
     });
     expect(took).toBeGreaterThanOrEqual(550);
     expect(took).toBeLessThan(600 + 1500);
-    const live = JSON.parse((await call(proxy.url, "GET", "/__proxy/report")).body.toString()) as {
-      verdict: { exchanges: { targetTimedOut: number } };
-    };
-    expect(live.verdict.exchanges.targetTimedOut).toBe(1);
+    // The exchange is checked once it has ended, just after the client has its answer.
+    const timedOut = async () =>
+      (
+        JSON.parse((await call(proxy.url, "GET", "/__proxy/report")).body.toString()) as {
+          verdict: { exchanges: { targetTimedOut: number } };
+        }
+      ).verdict.exchanges.targetTimedOut;
+    const deadline = Date.now() + 5_000;
+    while ((await timedOut()) === 0 && Date.now() < deadline) await sleep(20);
+    expect(await timedOut()).toBe(1);
   });
 
   it("on SIGTERM with keep-alive connections open both ways and a request in flight, writes its report and exits within 3 s", async () => {

@@ -49,17 +49,26 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const options = readServeOptions(argv, process.env);
   const fake = await start(options);
+  const stopped = onStopSignal(() => fake.close().catch(() => undefined));
   console.log(startLines(fake, options));
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop).off("SIGTERM", stop);
-      // A second signal while draining stops at once.
-      process.once("SIGINT", () => process.exit(1)).once("SIGTERM", () => process.exit(1));
-      fake.close().then(resolve, resolve);
-    };
-    process.on("SIGINT", stop).on("SIGTERM", stop);
-  });
+  await stopped;
   return 0;
+}
+
+/**
+ * Resolves with what `stop` answers once SIGINT or SIGTERM arrives; a second signal exits at once.
+ * Call it before printing the listening line: until a listener exists, SIGTERM kills the process,
+ * and a script that signals as soon as it reads that line would lose the drain.
+ */
+function onStopSignal<T>(stop: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const handle = () => {
+      process.off("SIGINT", handle).off("SIGTERM", handle);
+      process.once("SIGINT", () => process.exit(1)).once("SIGTERM", () => process.exit(1));
+      stop().then(resolve, reject);
+    };
+    process.on("SIGINT", handle).on("SIGTERM", handle);
+  });
 }
 
 async function proxyCommand(argv: readonly string[]): Promise<number> {
@@ -74,21 +83,16 @@ async function proxyCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const proxy = await startProxy(readProxyOptions(argv, process.env));
+  const stopped = onStopSignal(() => proxy.close());
   console.log(`image2-kit proxy listening on ${proxy.url}`);
   console.log(`forwarding to ${proxy.target}; the report: ${proxy.url}/__proxy/report`);
-  const { report, files } = await new Promise<Awaited<ReturnType<typeof proxy.close>>>(
-    (resolve, reject) => {
-      const stop = () => {
-        process.off("SIGINT", stop).off("SIGTERM", stop);
-        // A second signal while stopping exits at once.
-        process.once("SIGINT", () => process.exit(1)).once("SIGTERM", () => process.exit(1));
-        proxy.close().then(resolve, reject);
-      };
-      process.on("SIGINT", stop).on("SIGTERM", stop);
-    },
-  );
+  const { report, files, writeError } = await stopped;
   const written = files.length > 0 ? `; report: ${files.join(", ")}` : "";
   console.error(`image2-kit proxy: ${verdictLine(report)}${written}`);
+  if (writeError !== undefined) {
+    console.error(`image2-kit proxy: the report could not be written: ${writeError}`);
+    return 1;
+  }
   return report.verdict.result === "passed" ? 0 : 1;
 }
 

@@ -28,6 +28,13 @@ export const PROXY_PREFIX = "/__proxy";
 /** How long close() lets requests in flight finish, well within the 3 s a stop may take. */
 const CLOSE_GRACE_MS = 1_500;
 
+/** What a stopped proxy leaves: its report always, its files when they could be written. */
+export interface ClosedProxy {
+  readonly report: ProxyReport;
+  readonly files: string[];
+  readonly writeError?: string;
+}
+
 export interface RunningProxy {
   /** The origin it listens on, e.g. http://127.0.0.1:4011. */
   readonly url: string;
@@ -36,10 +43,10 @@ export interface RunningProxy {
   report(): ProxyReport;
   /**
    * Stops accepting, lets requests in flight finish (cut after 1.5 s), writes the recordings
-   * queued, and, with `report`, `<report>.json` and `<report>.md`; answers the final report and
-   * the files written.
+   * queued, and, with `report`, `<report>.json` and `<report>.md`; answers the final report, the
+   * files written, and why they could not be when they could not.
    */
-  close(): Promise<{ report: ProxyReport; files: string[] }>;
+  close(): Promise<ClosedProxy>;
 }
 
 /** Thrown for options the proxy cannot use, with every problem listed. */
@@ -178,7 +185,7 @@ export async function startProxy(
   });
   const address = server.address() as AddressInfo;
   const hostInUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  let closing: Promise<{ report: ProxyReport; files: string[] }> | undefined;
+  let closing: Promise<ClosedProxy> | undefined;
   return {
     url: `http://${hostInUrl}:${address.port}`,
     target: origin.origin,
@@ -197,8 +204,13 @@ export async function startProxy(
         }
         await recorder?.flush();
         const final = report();
-        const files = options.report ? await writeProxyReport(options.report, final) : [];
-        return { report: final, files };
+        if (!options.report) return { report: final, files: [] };
+        try {
+          return { report: final, files: await writeProxyReport(options.report, final) };
+        } catch (error) {
+          // The verdict still counts: a report that cannot be written must not hide it.
+          return { report: final, files: [], writeError: (error as Error).message };
+        }
       })();
       return closing;
     },
