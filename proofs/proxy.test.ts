@@ -28,6 +28,16 @@ import {
 import { envelopeServer, onRoute, type StandIn, serveWrapped, type Wrapper } from "./stand-ins.js";
 
 let work: string;
+
+/** An origin nothing listens on: a port just freed. */
+async function unreachableOrigin(): Promise<string> {
+  const closed = createServer();
+  closed.listen(0, "127.0.0.1");
+  await once(closed, "listening");
+  const origin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+  closed.close();
+  return origin;
+}
 const standIns: StandIn[] = [];
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "image2-kit-proxy-"));
@@ -347,11 +357,7 @@ describe("the proxy's checks", () => {
 
 describe("a target that is down, hangs, or holds connections open", () => {
   it("gives the client a JSON 502 when the target cannot be reached", async () => {
-    const closed = createServer();
-    closed.listen(0, "127.0.0.1");
-    await once(closed, "listening");
-    const origin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    closed.close();
+    const origin = await unreachableOrigin();
     const proxy = await proxyTo(origin, ["--timeout-ms", "2000"]);
     const started = Date.now();
     const answer = await call(proxy.url, "POST", CREATE, {
@@ -368,11 +374,7 @@ describe("a target that is down, hangs, or holds connections open", () => {
   });
 
   it("answers its report only to requests addressed to this machine, not to a name rebound to it", async () => {
-    const closed = createServer();
-    closed.listen(0, "127.0.0.1");
-    await once(closed, "listening");
-    const origin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    closed.close();
+    const origin = await unreachableOrigin();
     const proxy = await proxyTo(origin);
     const report = (host: string) =>
       call(proxy.url, "GET", "/__proxy/report", { headers: { Host: host } });
@@ -385,11 +387,7 @@ describe("a target that is down, hangs, or holds connections open", () => {
   });
 
   it("still says its verdict when the report cannot be written, and exits 1 saying why", async () => {
-    const closed = createServer();
-    closed.listen(0, "127.0.0.1");
-    await once(closed, "listening");
-    const origin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    closed.close();
+    const origin = await unreachableOrigin();
     // A file where the report's folder should be: no user can write there, root included.
     const blocker = join(work, "a-file");
     await writeFile(blocker, "");
