@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectKeyNowhere, keyForms } from "./key-forms.js";
 import type { Wrapper } from "./stand-ins.js";
 import { failures, KEY, runAgainst } from "./suite-runner.js";
 
@@ -20,18 +21,7 @@ afterAll(async () => {
 });
 
 /** The key as a target might echo it, written out by hand rather than by the suite's redactor. */
-const ECHOES = {
-  raw: KEY,
-  jsonEscaped: KEY.replaceAll("/", "\\/"),
-  plusAsUnicode: KEY.replaceAll("+", "\\u002B"),
-  allUnicode: [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
-  percent: encodeURIComponent(KEY),
-  percentLower: encodeURIComponent(KEY).toLowerCase(),
-  base64: Buffer.from(KEY).toString("base64"),
-  // A JSON text of the request's headers inside a JSON string, as PHP's encoder writes it.
-  jsonInJson: KEY.replaceAll("/", "\\\\\\/"),
-  hex: Buffer.from(KEY).toString("hex"),
-};
+const ECHOES = keyForms(KEY);
 const echoText = Object.values(ECHOES).join(" | ");
 
 /**
@@ -85,18 +75,13 @@ describe("a key echoed back in any encoding", () => {
       ...(await readdir(recordings)).map((f) => join(recordings, f)),
     ];
     expect(files.length).toBeGreaterThan(100);
-    const texts = [
+    expectKeyNowhere(KEY, [
       ["output", run.output],
       ["failures", JSON.stringify(run.failed)],
-      ...(await Promise.all(files.map(async (file) => [file, await readFile(file, "utf8")]))),
-    ];
-    for (const [where, text] of texts) {
-      for (const [encoding, echo] of Object.entries(ECHOES)) {
-        expect(text?.includes(echo), `${encoding} in ${where}`).toBe(false);
-      }
-      // A JSON report escapes an escaped echo once more: no form above would match it there.
-      expect(text?.replaceAll("\\", "").includes(KEY), `an escaped key in ${where}`).toBe(false);
-    }
+      ...(await Promise.all(
+        files.map(async (file) => [file, await readFile(file, "utf8")] as const),
+      )),
+    ]);
   });
 });
 

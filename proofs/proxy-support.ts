@@ -82,14 +82,3 @@ export async function waitFor(check: () => boolean, what: string, ms = 10_000): 
     await sleep(20);
   }
 }
-
-/** The key as a target might echo it, and as a careless writer might store it. */
-export const keyForms = (key: string) => ({
-  raw: key,
-  jsonEscaped: key.replaceAll("/", "\\/"),
-  allUnicode: [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
-  percent: encodeURIComponent(key),
-  percentLower: encodeURIComponent(key).toLowerCase(),
-  base64: Buffer.from(key).toString("base64"),
-  bearerBase64: Buffer.from(`Bearer ${key}`).toString("base64"),
-});
