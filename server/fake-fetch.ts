@@ -1,7 +1,7 @@
 import type { FakeController } from "./core/fake-controller.js";
 import type { FakeOptionsInput } from "./core/options.js";
 import { createFakeApp } from "./http/app.js";
-import { DROPPED_HEADER } from "./http/fault-middleware.js";
+import { DROPPED_HEADER } from "./http/fault-answer.js";
 
 export type FakeFetch = typeof fetch & { readonly fake: FakeController };
 

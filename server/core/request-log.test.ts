@@ -130,6 +130,10 @@ describe("the fake's request log", () => {
     await app.request("/__fake/tasks", {
       headers: { ...control, [INSPECTOR_HEADER]: "inspector" },
     });
+    // A request the control API's guard refuses is logged too: a person sees who knocked.
+    await app.request("/__fake/faults", {
+      headers: { Authorization: "Bearer tok-wrong-but-long-enough" },
+    });
     for (const page of ["/", "/docs", "/openapi.json"]) await app.request(page);
     await nextTurn();
     const lines = out.text().trimEnd().split("\n");
@@ -138,6 +142,7 @@ describe("the fake's request log", () => {
         new RegExp(`^[0-9:.]{12} POST /v1/image2/images 200 [0-9.]+ms ${id} queued$`),
       ),
       expect.stringMatching(/^[0-9:.]{12} GET \/__fake\/tasks 200 [0-9.]+ms$/),
+      expect.stringMatching(/^[0-9:.]{12} GET \/__fake\/faults 401 [0-9.]+ms$/),
     ]);
     expect(out.text()).not.toMatch(/sk-log|tok-0123|secret prompt/);
   });

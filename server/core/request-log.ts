@@ -31,6 +31,9 @@ const MAX_PATH_SHOWN = 512;
 /** Visible ASCII only: anything else in a path (a decoded %0A, a bidi mark) is shown escaped. */
 const PLAIN_PATH = /^[\x21-\x7e]*$/;
 
+/** The real time since `started` (a `performance.now()`), in ms to two decimals: a line's duration. */
+export const msSince = (started: number) => Math.round((performance.now() - started) * 100) / 100;
+
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
 

@@ -10,15 +10,13 @@ import { createFakeController, type FakeController } from "../core/fake-controll
 import { createFakeState } from "../core/fake-state.js";
 import { type FakeOptionsInput, parseFakeOptions } from "../core/options.js";
 import { createRequestLog } from "../core/request-log.js";
+import { apiMiddleware } from "./api-middleware.js";
 import { apiRoutes } from "./api-routes.js";
 import { controlRoutes } from "./control-routes.js";
 import { CONTROL_PREFIX } from "./control-table.js";
-import { allowCrossOrigin } from "./cors-middleware.js";
 import { answerErrors, answerUnknownRoute } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
-import { injectFaults } from "./fault-middleware.js";
 import { serveImages } from "./image-route.js";
-import { journalRequests } from "./journal-middleware.js";
 import { serveOpenApi } from "./openapi-document.js";
 import { servePages } from "./pages.js";
 
@@ -39,10 +37,10 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   // The fake's own pages and documents: out of the journal, the log, CORS and the fault rules.
   servePages(app, { control: options.control });
   serveOpenApi(app, options.publicUrl);
-  app.use(journalRequests(state, createRequestLog(options.log, options.logTo)));
-  app.use(allowCrossOrigin(options.cors));
-  app.use(injectFaults(state));
-  if (options.control) app.route(CONTROL_PREFIX, controlRoutes(state));
+  const log = createRequestLog(options.log, options.logTo);
+  // The control API is never journaled, faulted or given CORS: it comes before the API's middleware.
+  if (options.control) app.route(CONTROL_PREFIX, controlRoutes(state, log));
+  app.use(apiMiddleware(state, log));
   const api = apiRoutes(state);
   app.route(BASE_PATH, api);
   app.route("/", api);

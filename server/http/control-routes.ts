@@ -10,14 +10,16 @@ import { isForwardMove, isTerminalStatus } from "../../contract/schemas.js";
 import { advanceProblem, isManualClock } from "../core/clock.js";
 import type { FakeState } from "../core/fake-state.js";
 import { gradePolling } from "../core/polling-grader.js";
+import type { RequestLog } from "../core/request-log.js";
 import type { RecentTask } from "../core/task-book.js";
 import { withOverride } from "../core/task-planner.js";
 import { finishedAt, statusAt } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
 import { ControlError } from "./control-error.js";
 import { refuseForeignRequests, requireControlToken } from "./control-guard.js";
+import { logControlRequests } from "./control-log.js";
 import { statusFilterOf } from "./control-schemas.js";
-import { type ControlRoute, controlTable } from "./control-table.js";
+import { CONTROL_PREFIX, type ControlRoute, controlTable } from "./control-table.js";
 import { assertAnswerMatches, issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { EXPIRED_IMAGE, imageNamed, pngResponse } from "./image-route.js";
@@ -279,8 +281,9 @@ function register<R extends ControlRoute>(
 }
 
 /** The control API, to mount at /__fake. */
-export function controlRoutes(state: FakeState): Hono<FakeEnv> {
+export function controlRoutes(state: FakeState, log: RequestLog | undefined): Hono<FakeEnv> {
   const control = new Hono<FakeEnv>();
+  if (log) control.use(logControlRequests(log, state.clock));
   control.use(refuseForeignRequests(state.options));
   // The inspector page holds no data and a browser cannot add a header to a page it opens: it comes
   // before the token check, and the page sends the token with each request it makes.
@@ -290,6 +293,14 @@ export function controlRoutes(state: FakeState): Hono<FakeEnv> {
   for (const id of Object.keys(controlTable) as (keyof typeof controlTable)[]) {
     register(control, state, controlTable[id], byId[id] as ControlHandler<ControlRoute>);
   }
+  // What the table does not have is answered here, in the control API's own words, and never
+  // reaches the API's middleware (no journal entry, no fault rule).
+  control.all("*", (c) => {
+    throw new ControlError(
+      404,
+      `no control route ${c.req.method} ${c.req.path}: the control API is described at ${CONTROL_PREFIX}/openapi.json`,
+    );
+  });
   control.onError((error, c) => {
     if (error instanceof ControlError) {
       return c.json({ error: error.message, issues: error.issues }, error.status, error.headers);

@@ -144,6 +144,26 @@ describe("control API", () => {
     expect((await agent.get("/__fake/requests")).body.requests).toHaveLength(1);
   });
 
+  it("answers a path it does not have in its own words, out of the journal and of fault rules", async () => {
+    const { agent, create } = fakeWithAgent();
+    await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 }, times: 1 });
+    for (const [method, path] of [
+      ["get", "/__fake/nope"],
+      ["delete", "/__fake/health"],
+    ] as const) {
+      const res = await agent[method](path);
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).toEqual({
+        error: `no control route ${method.toUpperCase()} ${path}: the control API is described at /__fake/openapi.json`,
+        issues: [],
+      });
+    }
+    // The rule is still waiting for the first API request.
+    expect((await create()).status).toBe(503);
+    const { requests } = (await agent.get("/__fake/requests")).body;
+    expect(requests.map((entry: { path: string }) => entry.path)).toEqual(["/v1/image2/images"]);
+  });
+
   it("is absent when turned off", async () => {
     const { agent } = fakeWithAgent({ control: false });
     const res = await agent.get("/__fake/health");

@@ -45,6 +45,20 @@ describe("CORS for browser front-ends", () => {
     expect(limited.headers["access-control-allow-origin"]).toBe(PAGE);
   });
 
+  it("answers a preflight whatever the fault rules: they take the page's requests, not the browser's question", async () => {
+    const { agent } = fakeWithAgent({ cors: [PAGE] });
+    await agent.post("/__fake/faults").send({ action: { type: "status", status: 503 }, times: 1 });
+    const preflight = await agent
+      .options("/v1/result/image_x")
+      .set("Origin", PAGE)
+      .set("Access-Control-Request-Method", "GET");
+    expect(preflight.status).toBe(204);
+    // The rule is still there, for the request the preflight allowed.
+    const faulted = await agent.get("/v1/result/image_x").set(AUTH).set("Origin", PAGE);
+    expect(faulted.status).toBe(503);
+    expect(faulted.headers["access-control-allow-origin"]).toBe(PAGE);
+  });
+
   it("refuses another origin's preflight, saying which are allowed, and never allows it on answers", async () => {
     const { agent, create } = fakeWithAgent({ cors: [PAGE, "https://app.example"] });
     const res = await agent

@@ -9,10 +9,9 @@
  * and no `Access-Control-Allow-Credentials`, so a request sent with `credentials: "include"` is
  * refused by the browser; an origin listed by name is answered with itself and allows credentials.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { routeAtPath } from "../core/faults.js";
 import { PLAN_HEADERS } from "../core/task-planner.js";
-import { CONTROL_PREFIX } from "./control-table.js";
 import { fakeErrorBody } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 
@@ -32,13 +31,21 @@ function allowedHeaders(requested: string | undefined): string {
   return asked ? `${ALLOWED_HEADERS.join(", ")}, ${requested.trim()}` : ALLOWED_HEADERS.join(", ");
 }
 
+/** CORS on the API's answers: a preflight's own answer, and the headers an answer carries. */
+export interface CrossOrigin {
+  /** The answer to a preflight of an API or image route; undefined for any other request. */
+  preflight(c: Context<FakeEnv>): Response | undefined;
+  /** Adds the CORS headers to an answer for an allowed origin. */
+  addHeaders(c: Context<FakeEnv>): void;
+}
+
 /**
- * Answers preflights on the API and image routes and adds CORS headers to their answers for the
- * origins given (`["*"]` for any); with none, refuses every preflight, saying how to allow one.
+ * CORS for the origins given (`["*"]` for any); with none, every preflight is refused, saying how
+ * to allow one, and answers carry no CORS header.
  *
- * @example app.use(allowCrossOrigin(["http://localhost:5173"]));
+ * @example const cors = crossOrigin(["http://localhost:5173"]);
  */
-export function allowCrossOrigin(origins: readonly string[]): MiddlewareHandler<FakeEnv> {
+export function crossOrigin(origins: readonly string[]): CrossOrigin {
   const any = origins.includes("*");
   const listed = new Set(origins);
   const allows = (origin: string | undefined): origin is string =>
@@ -48,21 +55,12 @@ export function allowCrossOrigin(origins: readonly string[]): MiddlewareHandler<
       ? "This fake answers no cross-origin request: start it with --cors <the page's origin> (or FAKE_CORS) to let a web page call the API"
       : `Origin ${origin === undefined ? "(none)" : JSON.stringify(origin)} is not allowed: this fake allows ${origins.join(", ")} (--cors)`;
 
-  const routeOf = (c: Context<FakeEnv>) =>
-    c.req.path.startsWith(CONTROL_PREFIX) ? undefined : routeAtPath(c.req.path);
-
-  if (origins.length === 0) {
-    // CORS off: one comparison per request, and a preflight told how to turn it on.
-    return async (c, next) => {
-      if (c.req.method !== "OPTIONS" || !isPreflight(c) || routeOf(c) === undefined) return next();
-      return c.json(fakeErrorBody(403, refusal(c.req.header("origin"))), 403);
-    };
-  }
-  return async (c, next) => {
-    const route = routeOf(c);
-    if (route === undefined) return next();
-    const origin = c.req.header("origin");
-    if (isPreflight(c)) {
+  return {
+    preflight(c) {
+      if (!isPreflight(c)) return undefined;
+      const route = routeAtPath(c.req.path);
+      if (route === undefined) return undefined;
+      const origin = c.req.header("origin");
       if (!allows(origin)) return c.json(fakeErrorBody(403, refusal(origin)), 403);
       return c.body(null, 204, {
         ...originHeaders(origin, any),
@@ -72,17 +70,21 @@ export function allowCrossOrigin(origins: readonly string[]): MiddlewareHandler<
         ),
         "Access-Control-Max-Age": PREFLIGHT_CACHE_S,
       });
-    }
-    await next();
-    if (!allows(origin)) {
-      // A cache between the fake and two pages must not hand one page's answer to the other.
-      if (!any) c.res.headers.append("Vary", "Origin");
-      return;
-    }
-    for (const [name, value] of Object.entries(originHeaders(origin, any))) {
-      c.res.headers.set(name, value);
-    }
-    c.res.headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    },
+    addHeaders(c) {
+      // CORS off: no answer carries a CORS header, and none varies by origin.
+      if (origins.length === 0 || routeAtPath(c.req.path) === undefined) return;
+      const origin = c.req.header("origin");
+      if (!allows(origin)) {
+        // A cache between the fake and two pages must not hand one page's answer to the other.
+        if (!any) c.res.headers.append("Vary", "Origin");
+        return;
+      }
+      for (const [name, value] of Object.entries(originHeaders(origin, any))) {
+        c.res.headers.set(name, value);
+      }
+      c.res.headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    },
   };
 }
 
