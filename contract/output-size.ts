@@ -19,8 +19,8 @@ export interface OutputSize {
 }
 
 const parsePixels = (size: string) => {
-  const [width = 0, height = 0] = size.split("x").map(Number);
-  return { width, height };
+  const x = size.indexOf("x");
+  return { width: Number(size.slice(0, x)), height: Number(size.slice(x + 1)) };
 };
 
 /**

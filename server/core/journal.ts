@@ -101,7 +101,8 @@ export class Journal {
   }
 
   add(entry: Omit<JournalEntry, "seq">): void {
-    this.#ring.add({ ...entry, seq: ++this.#seq });
+    // `seq` before the spread: a property added after one makes V8 copy the object the slow way.
+    this.#ring.add({ seq: ++this.#seq, ...entry });
   }
 
   list(): JournalEntry[] {

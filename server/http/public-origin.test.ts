@@ -66,6 +66,11 @@ describe("image_url", () => {
     const res = await poll(app, `/v1/result/${id}`, "evil.example/phish?");
     expect(res.status).toBe(statusOf("invalid_request"));
     expect(JSON.stringify(res.body)).not.toContain("evil.example");
+    // Each Host is judged on its own, whichever came before it.
+    expect((await poll(app, `/v1/result/${id}`, "fake.test:8080")).status).toBe(200);
+    expect((await poll(app, `/v1/result/${id}`, "evil.example/phish?")).status).toBe(
+      statusOf("invalid_request"),
+    );
   });
 
   it("uses --public-url whatever the request says", async () => {

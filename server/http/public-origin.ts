@@ -2,7 +2,7 @@
  * The origin this fake is reached at, from trusted input only: `--public-url` when given, else the
  * request's Host header once it reads as a host (in-process, where no client is involved: the URL).
  * Never the request line (`GET http://elsewhere/… HTTP/1.1` names whatever the client likes), and
- * never a cache one client's request could fill for the others.
+ * never a cache one client's request could fill for another's: the one kept is keyed by the header.
  */
 import { isIP } from "node:net";
 import type { Context } from "hono";
@@ -54,6 +54,26 @@ export type PublicOrigin =
   | { readonly ok: true; readonly origin: string }
   | { readonly ok: false; readonly message: string };
 
+let lastHost: { readonly header: string; readonly origin: PublicOrigin } | undefined;
+
+/**
+ * The origin a Host header names. Clients send the same Host request after request, so the last
+ * one read is kept: the answer depends on the header's value alone, never on who sent it.
+ */
+function originOfHost(header: string): PublicOrigin {
+  if (lastHost?.header === header) return lastHost.origin;
+  const host = parseHost(header);
+  const origin: PublicOrigin = host
+    ? { ok: true, origin: `http://${host.authority}` }
+    : {
+        ok: false,
+        message:
+          "The Host header is not a host name or address with an optional port; send the one you reached the fake at, or start the fake with --public-url",
+      };
+  lastHost = { header, origin };
+  return origin;
+}
+
 /**
  * The origin a client reaches this fake at, for `image_url` and anything else that links back.
  *
@@ -64,15 +84,7 @@ export type PublicOrigin =
 export function publicOrigin(c: Context<FakeEnv>, publicUrl: string | undefined): PublicOrigin {
   if (publicUrl !== undefined) return { ok: true, origin: publicUrl.replace(/\/+$/, "") };
   const header = c.req.header("host");
-  if (header !== undefined) {
-    const host = parseHost(header);
-    if (host) return { ok: true, origin: `http://${host.authority}` };
-    return {
-      ok: false,
-      message:
-        "The Host header is not a host name or address with an optional port; send the one you reached the fake at, or start the fake with --public-url",
-    };
-  }
+  if (header !== undefined) return originOfHost(header);
   if (c.env?.incoming) {
     return {
       ok: false,

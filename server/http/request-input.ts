@@ -183,16 +183,19 @@ function headerText(value: string): string {
   }
 }
 
+const PLAN_HEADER_LIST = Object.entries(PLAN_HEADERS);
+
 /** The plan overrides a create request carries in its `x-fake-*` headers. */
 export function planHeaders(c: Context<FakeEnv>): PlanOverride {
-  const present = Object.fromEntries(
-    Object.entries(PLAN_HEADERS).flatMap(([field, header]) => {
-      const value = c.req.header(header);
-      return value === undefined ? [] : [[field, headerText(value)]];
-    }),
-  );
+  let present: Record<string, string> | undefined;
+  for (const [field, header] of PLAN_HEADER_LIST) {
+    const value = c.req.header(header);
+    if (value === undefined) continue;
+    present ??= {};
+    present[field] = headerText(value);
+  }
   // Most creates steer nothing: no schema to run.
-  if (Object.keys(present).length === 0) return {};
+  if (present === undefined) return {};
   const parsed = PlanOverrideHeaders.safeParse(present);
   if (parsed.success) return parsed.data;
   const issues = issuesOf(parsed.error).map((issue) => ({
