@@ -54,6 +54,8 @@ function npmStartCommand(): string[] {
 // Without its request log, as the baseline has none: bench/log-cost.ts measures what the log costs.
 const FAKE = [...npmStartCommand(), "--port", "0", "--log", "off"];
 const BASELINE = [process.execPath, "--import", "tsx", "bench/baseline-server.ts"];
+// The built CLI with no Node flag and no build check: the start the fake itself costs.
+const CLI = [process.execPath, "dist/server/cli.js", "serve", "--port", "0"];
 // The floor of any start: Node itself, listening with node:http and answering every request.
 const BARE_NODE = [
   process.execPath,
@@ -225,11 +227,13 @@ async function main() {
   }
 
   const fromNode: number[] = [];
+  const asNpmStartRunsIt: number[] = [];
   const fromNpm: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < STARTS; i += 1) {
     bare.push(await timeToFirstAnswer(BARE_NODE));
-    fromNode.push(await timeToFirstAnswer(FAKE));
+    fromNode.push(await timeToFirstAnswer(CLI));
+    asNpmStartRunsIt.push(await timeToFirstAnswer(FAKE));
   }
   // npm start as a newcomer runs it: its build check finds dist/ current and starts the fake.
   for (let i = 0; i < STARTS; i += 1)
@@ -241,7 +245,10 @@ async function main() {
   console.log("\n| measure | figure | target |");
   console.log("|---|---|---|");
   console.log(
-    `| \`node ${command}\` to its first answer, a create (median of ${STARTS}) | ${fmt(median(fromNode))} ms | ≤ 250 ms ${verdict(median(fromNode) <= 250)} |`,
+    `| \`node ${CLI.slice(1, -2).join(" ")}\` to its first answer, a create (median of ${STARTS}) | ${fmt(median(fromNode))} ms | ≤ 250 ms ${verdict(median(fromNode) <= 250)} |`,
+  );
+  console.log(
+    `| the same as \`npm start\` runs it, \`node ${command}\`, its build check and Node flag included (median of ${STARTS}) | ${fmt(median(asNpmStartRunsIt))} ms | — |`,
   );
   console.log(
     `| the same for a bare node:http server, the floor on this machine (median of ${STARTS}) | ${fmt(median(bare))} ms | — |`,
