@@ -41,7 +41,7 @@ while (queue.length > 0) {
   reached.add(file);
   // A module's declarations travel with it, and hold type-only imports its JavaScript drops.
   if (file.endsWith(".js")) queue.push(file.replace(/\.js$/, ".d.ts"));
-  if (!/\.(js|d\.ts)$/.test(file)) continue;
+  if (!/\.(c?js|d\.ts)$/.test(file)) continue;
   for (const [, specifier] of readFileSync(file, "utf8").matchAll(SPECIFIERS)) {
     const target = resolve(dirname(file), specifier);
     queue.push(target, target.replace(/\.js$/, ".d.ts"));

@@ -1,6 +1,9 @@
 /**
- * The fixtures under `fixtures/`, each checked against its schema when first imported, so a
- * hand-edited or imported fixture that breaks its schema fails loudly at start, naming the file.
+ * The fixtures under `fixtures/`, each checked against its schema, so a hand-edited or imported
+ * fixture that breaks its schema fails loudly, naming the file. The assumed ones, which the fake
+ * answers from and `fixtures:import` rewrites, are checked when first imported: at start. The
+ * examples (seed/, docs/) only go into documents and the suite's drift checks, and are checked when
+ * first read, so the fake's start does not wait for them.
  */
 import { z } from "zod";
 import assumedErrors from "../fixtures/assumed/errors.json" with { type: "json" };
@@ -17,6 +20,7 @@ import {
   AssumedPixelSizesFixture,
   AssumedTimingsFixture,
 } from "./assumed-schemas.js";
+import { onFirstUse } from "./on-first-use.js";
 import { CreateImageRequest, CreateImageResponse, TaskResult, type TaskStatus } from "./schemas.js";
 
 function parseFixture<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
@@ -33,18 +37,45 @@ function checked<S extends z.ZodType>(schema: S, value: unknown, file: string): 
   return value as z.input<S>;
 }
 
+const seedCreateRequest = onFirstUse(() =>
+  checked(CreateImageRequest, seedRequest, "seed/create-request.json"),
+);
+const seedCreateResponse = onFirstUse(() =>
+  checked(CreateImageResponse, seedResponse, "seed/create-response.json"),
+);
+const docsResult = {
+  queued: onFirstUse(() => checked(TaskResult, resultQueued, "docs/result-queued.json")),
+  processing: onFirstUse(() =>
+    checked(TaskResult, resultProcessing, "docs/result-processing.json"),
+  ),
+  completed: onFirstUse(() => checked(TaskResult, resultCompleted, "docs/result-completed.json")),
+  failed: onFirstUse(() => checked(TaskResult, resultFailed, "docs/result-failed.json")),
+};
+
 /** The seed page's own example, verbatim. */
 export const seedFixtures = {
-  createRequest: checked(CreateImageRequest, seedRequest, "seed/create-request.json"),
-  createResponse: checked(CreateImageResponse, seedResponse, "seed/create-response.json"),
+  get createRequest() {
+    return seedCreateRequest();
+  },
+  get createResponse() {
+    return seedCreateResponse();
+  },
 };
 
 /** A result body for each status, built from the documented field table of the query page. */
-export const docsResultFixtures: Record<TaskStatus, z.input<typeof TaskResult>> = {
-  queued: checked(TaskResult, resultQueued, "docs/result-queued.json"),
-  processing: checked(TaskResult, resultProcessing, "docs/result-processing.json"),
-  completed: checked(TaskResult, resultCompleted, "docs/result-completed.json"),
-  failed: checked(TaskResult, resultFailed, "docs/result-failed.json"),
+export const docsResultFixtures: Readonly<Record<TaskStatus, z.input<typeof TaskResult>>> = {
+  get queued() {
+    return docsResult.queued();
+  },
+  get processing() {
+    return docsResult.processing();
+  },
+  get completed() {
+    return docsResult.completed();
+  },
+  get failed() {
+    return docsResult.failed();
+  },
 };
 
 /** ASSUMED: the status and body of each request-level error. */

@@ -7,7 +7,13 @@
 import type { z } from "zod";
 import type { ErrorKind } from "./assumed-schemas.js";
 import { docsResultFixtures, seedFixtures } from "./fixtures.js";
-import { CreateImageRequest, CreateImageResponse, TaskId, TaskResult } from "./schemas.js";
+import {
+  CreateImageRequest,
+  CreateImageResponse,
+  TaskId,
+  TaskResult,
+  TaskStatus,
+} from "./schemas.js";
 
 /** Production's base URL; every route path below is relative to it. */
 export const PRODUCTION_BASE_URL = "https://zcbservice.aizfw.cn/kyyReactApiServer";
@@ -19,6 +25,14 @@ export interface Example {
   readonly summary: string;
   readonly value: unknown;
 }
+
+/** An example whose fixture is read, and checked, when a document or the suite first asks for it. */
+const example = (summary: string, read: () => unknown): Example => ({
+  summary,
+  get value() {
+    return read();
+  },
+});
 
 /** A path parameter: its rule, what it is, and a value a tool can send to try the route. */
 export interface PathParam {
@@ -70,7 +84,7 @@ export const createImageTask = {
   body: {
     schema: CreateImageRequest,
     examples: {
-      seed: { summary: "The provider's own example", value: seedFixtures.createRequest },
+      seed: example("The provider's own example", () => seedFixtures.createRequest),
     },
   },
   success: {
@@ -78,7 +92,7 @@ export const createImageTask = {
     description: "The task, queued or already processing.",
     schema: CreateImageResponse,
     examples: {
-      seed: { summary: "The provider's own example", value: seedFixtures.createResponse },
+      seed: example("The provider's own example", () => seedFixtures.createResponse),
     },
   },
   assumedErrors: [
@@ -108,7 +122,9 @@ export const getTaskResult = {
     id: {
       schema: TaskId,
       description: "The task's id, as the create answered it: `image_` followed by a UUID.",
-      example: seedFixtures.createResponse.id,
+      get example() {
+        return seedFixtures.createResponse.id;
+      },
     },
   },
   success: {
@@ -116,9 +132,9 @@ export const getTaskResult = {
     description: "The task as it is now.",
     schema: TaskResult,
     examples: Object.fromEntries(
-      Object.entries(docsResultFixtures).map(([status, value]) => [
+      TaskStatus.options.map((status) => [
         status,
-        { summary: `A ${status} task`, value },
+        example(`A ${status} task`, () => docsResultFixtures[status]),
       ]),
     ),
   },

@@ -16,7 +16,7 @@ import {
   tableParts,
 } from "../../contract/openapi-parts.js";
 import type { FakeOptions } from "../core/options.js";
-import { PACKAGE_VERSION } from "../version.js";
+import { packageVersion } from "../version.js";
 import type { ControlStatus } from "./control-error.js";
 import { ControlErrorBody, controlComponents } from "./control-schemas.js";
 import { type ControlRoute, controlTable } from "./control-table.js";
@@ -94,7 +94,7 @@ export function buildControlOpenApiDocument(origin: string, tokenRequired: boole
   return assembleDocument({
     info: {
       title: "image2-kit fake: control API",
-      version: PACKAGE_VERSION,
+      version: packageVersion(),
       license: { name: "MIT", identifier: "MIT" },
       description:
         "Inspects and steers this image2-kit fake: its clock, its tasks and their plans, the journal of API requests, polling grades, and fault rules. " +

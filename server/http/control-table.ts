@@ -71,7 +71,9 @@ const taskParam = {
   id: {
     schema: ControlTaskId,
     description: "A task id among this process's --max-tasks most recent tasks",
-    example: seedFixtures.createResponse.id,
+    get example() {
+      return seedFixtures.createResponse.id;
+    },
   },
 } as const;
 const faultParam = {

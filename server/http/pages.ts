@@ -9,14 +9,17 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Hono } from "hono";
+import { onFirstUse } from "../../contract/on-first-use.js";
 import { BASE_PATH, routes } from "../../contract/routes.js";
-import { PACKAGE_VERSION } from "../version.js";
+import { packageVersion } from "../version.js";
 import { CONTROL_PREFIX, controlTable } from "./control-table.js";
 import type { FakeEnv } from "./fake-env.js";
 import { INSPECTOR_PATH, TOKEN_SCRIPT } from "./inspector-page.js";
 import { OPENAPI_PATHS } from "./openapi-document.js";
 
-const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+const swaggerDir = onFirstUse(() =>
+  dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json")),
+);
 
 const ASSETS: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
@@ -99,7 +102,7 @@ li { margin: .3rem 0; }
 </head>
 <body>
 <h1>image2-kit fake</h1>
-<p class="lead">A fake of the GPT Image 2 task API, version ${PACKAGE_VERSION}. It bills nothing and takes any bearer key unless started with --api-key.</p>
+<p class="lead">A fake of the GPT Image 2 task API, version ${packageVersion()}. It bills nothing and takes any bearer key unless started with --api-key.</p>
 <p>The API answers under <code>${BASE_PATH}</code> and at the root:
 <code>${createImageTask.method.toUpperCase()} ${BASE_PATH}${createImageTask.path}</code>, then
 <code>${getTaskResult.method.toUpperCase()} ${BASE_PATH}${getTaskResult.path}</code> until completed or failed.</p>
@@ -119,17 +122,18 @@ ${controlLinks}
  * @example servePages(app, { control: true });
  */
 export function servePages(app: Hono<FakeEnv>, { control }: { control: boolean }): void {
-  const home = homeHtml(control);
-  const docs = docsHtml(control);
-  app.get("/", (c) => c.html(home));
+  // Written on first request, not at start: nothing here is needed by the API's first answer.
+  const home = onFirstUse(() => homeHtml(control));
+  const docs = onFirstUse(() => docsHtml(control));
+  app.get("/", (c) => c.html(home()));
   // What a browser asks of any page it shows (a JSON document included): nothing, not an API 404.
   app.get("/favicon.ico", (c) => c.body(null, 204));
-  app.get("/docs", (c) => c.html(docs));
+  app.get("/docs", (c) => c.html(docs()));
   app.get("/docs/assets/:file", async (c) => {
     const file = c.req.param("file");
     const type = ASSETS[file];
     if (!type) return c.json({ message: `No asset '${file}'` }, 404);
-    return c.body(await cached(file, () => readFile(join(SWAGGER_DIR, file), "utf8")), 200, {
+    return c.body(await cached(file, () => readFile(join(swaggerDir(), file), "utf8")), 200, {
       "Content-Type": type,
       "Cache-Control": "public, max-age=3600",
     });

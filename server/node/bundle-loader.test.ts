@@ -1,0 +1,93 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startFlags } from "../../scripts/build.mjs";
+import { codeCacheFileOf } from "./bundle-loader.js";
+
+// Each case runs Node as the CLI does, in processes of their own: V8 keeps what one process
+// compiled, so a cache taken or refused shows only in a fresh one. The built loader is the one the
+// CLI runs (npm test builds first).
+const LOADER = new URL("../../dist/server/node/bundle-loader.js", import.meta.url).href;
+const run = promisify(execFile);
+
+let dir: string;
+let bundle: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "image2-kit-bundle-"));
+  bundle = join(dir, "bundle.cjs");
+  // Loads the bundle; "save" writes its cache after it ran, as the build does once warm.
+  await writeFile(
+    join(dir, "load.mjs"),
+    `import { loadBundle } from ${JSON.stringify(LOADER)};
+import { pathToFileURL } from "node:url";
+const loaded = loadBundle(pathToFileURL(process.argv[2]), { useCache: process.argv[3] !== "save" });
+const answer = loaded.exports.answer?.() ?? null;
+if (process.argv[3] === "save") loaded.saveCodeCache();
+console.log(JSON.stringify({ answer, cached: loaded.cached }));`,
+  );
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+// A bundle as esbuild writes one: CommonJS, requiring Node's modules, with a function run at start.
+const source = (answer: number) => `"use strict";
+const { basename } = require("node:path");
+function answer() { return [${answer}, basename(__filename), typeof module.exports].join(" "); }
+module.exports = { answer };
+`;
+
+async function load(mode: "save" | "load", flags: readonly string[] = [], file = bundle) {
+  const { stdout } = await run(process.execPath, [...flags, join(dir, "load.mjs"), file, mode]);
+  return JSON.parse(stdout) as { answer: string | null; cached: boolean };
+}
+
+describe("loadBundle", { timeout: 30_000 }, () => {
+  it("runs a CommonJS bundle as Node would, compiled from source when it has no cache", async () => {
+    await writeFile(bundle, source(1));
+    expect(await load("load")).toEqual({ answer: "1 bundle.cjs object", cached: false });
+  });
+
+  it("takes the cache saved for its bundle, under the same Node flags only", async () => {
+    await writeFile(bundle, source(1));
+    await load("save");
+    expect(await load("load")).toEqual({ answer: "1 bundle.cjs object", cached: true });
+    // V8 refuses a cache made under other flags: each set of flags has its own file.
+    const flags = ["--max-semi-space-size=4"];
+    expect(codeCacheFileOf(bundle, flags)).not.toBe(codeCacheFileOf(bundle, []));
+    expect(await load("load", flags)).toEqual({ answer: "1 bundle.cjs object", cached: false });
+    await load("save", flags);
+    expect(await load("load", flags)).toEqual({ answer: "1 bundle.cjs object", cached: true });
+  });
+
+  it("refuses the cache of other code, even of the same length, and runs the code it has", async () => {
+    await writeFile(bundle, source(1));
+    await load("save");
+    await writeFile(bundle, source(2));
+    expect(source(2).length).toBe(source(1).length);
+    expect(await load("load")).toEqual({ answer: "2 bundle.cjs object", cached: false });
+  });
+
+  it("refuses a damaged or truncated cache and still runs", async () => {
+    await writeFile(bundle, source(1));
+    await load("save");
+    const cacheFile = codeCacheFileOf(bundle, []);
+    const saved = await readFile(cacheFile);
+    const damaged = Buffer.from(saved);
+    damaged.fill(0x5a, 40, Math.min(saved.length, 200));
+    for (const cache of [damaged, saved.subarray(0, 20), Buffer.alloc(0)]) {
+      await writeFile(cacheFile, cache);
+      expect(await load("load")).toEqual({ answer: "1 bundle.cjs object", cached: false });
+    }
+  });
+
+  it("takes the caches the build made for the CLI, with no flags and with npm start's", async () => {
+    const cli = fileURLToPath(new URL("../../dist/server/cli-main.cjs", import.meta.url));
+    for (const flags of [[], startFlags()]) {
+      expect(await load("load", flags, cli)).toEqual({ answer: null, cached: true });
+    }
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Runs a CommonJS bundle as Node would, but compiled with the V8 code cache the build wrote beside
+ * it: V8 then deserializes what start-up runs instead of compiling it, a tenth of the fake's first
+ * answer. Node 20 has no compile cache of its own (22 has `module.enableCompileCache`) and none for
+ * ES modules, hence a script.
+ *
+ * The cache is written by the build only (scripts/code-cache.mjs), never at run time, so nothing
+ * outside the package can plant one. It starts with the SHA-1 of the bundle it was made from: V8
+ * compares only the source's length, and a same-length edit would run stale compiled code. V8 takes
+ * a cache only under the Node flags it was made with, so each set of flags has its own file (the
+ * build makes one for none and one for `npm start`'s); one made by another Node V8 refuses itself.
+ * Either way the bundle is then compiled from its source, as it would be with no cache.
+ */
+import { isAscii } from "node:buffer";
+import { hash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { constants, Script } from "node:vm";
+
+const DIGEST = "sha1";
+const DIGEST_LENGTH = 40; // hex
+
+export interface LoadedBundle<Exports> {
+  readonly exports: Exports;
+  /** Whether V8 took the cache: false when there was none, or it was for other code or another V8. */
+  readonly cached: boolean;
+  /** Writes V8's cache of every function the bundle has run so far; the build calls it once warm. */
+  saveCodeCache(): void;
+}
+
+/**
+ * The cache file of `bundle` for a Node started with `flags`.
+ *
+ * @example codeCacheFileOf("/app/cli-main.cjs", []) // "/app/cli-main.cjs.cache"
+ */
+export function codeCacheFileOf(bundle: string, flags: readonly string[]): string {
+  if (flags.length === 0) return `${bundle}.cache`;
+  return `${bundle}.${hash(DIGEST, flags.join("\0")).slice(0, 12)}.cache`;
+}
+
+function cacheFor(file: string, digest: string): Buffer | undefined {
+  let cache: Buffer;
+  try {
+    cache = readFileSync(codeCacheFileOf(file, process.execArgv));
+  } catch {
+    return undefined;
+  }
+  return cache.toString("latin1", 0, DIGEST_LENGTH) === digest
+    ? cache.subarray(DIGEST_LENGTH)
+    : undefined;
+}
+
+/**
+ * Loads and runs the CommonJS bundle at `url`, with its code cache when `useCache` and the cache is
+ * the bundle's own.
+ *
+ * @example const cli = loadBundle<{ runCli(argv: string[]): Promise<number> }>(new URL("./cli-main.cjs", import.meta.url));
+ */
+export function loadBundle<Exports>(url: URL, { useCache = true } = {}): LoadedBundle<Exports> {
+  const file = fileURLToPath(url);
+  const source = readFileSync(file);
+  const digest = hash(DIGEST, source);
+  const cachedData = useCache ? cacheFor(file, digest) : undefined;
+  // ASCII, as the build makes it, is copied as it is; UTF-8 would be decoded, at twice the cost.
+  const text = source.toString(isAscii(source) ? "latin1" : "utf8");
+  const script = new Script(
+    `(function (exports, require, module, __filename, __dirname) {${text}\n})`,
+    {
+      filename: file,
+      cachedData,
+      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    },
+  );
+  const module = { exports: {} as Exports };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  return {
+    exports: module.exports,
+    cached: cachedData !== undefined && !script.cachedDataRejected,
+    saveCodeCache() {
+      const data = script.createCachedData();
+      writeFileSync(
+        codeCacheFileOf(file, process.execArgv),
+        Buffer.concat([Buffer.from(digest, "latin1"), data]),
+      );
+    },
+  };
+}
