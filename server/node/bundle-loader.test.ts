@@ -51,11 +51,16 @@ describe("loadBundle", { timeout: 30_000 }, () => {
     expect(await load("load")).toEqual({ answer: "1 bundle.cjs object", cached: false });
   });
 
-  it("takes the cache saved for its bundle, under the same Node flags only", async () => {
+  it("takes the cache saved for its bundle; under other V8 flags, only one saved under them", async () => {
     await writeFile(bundle, source(1));
     await load("save");
     expect(await load("load")).toEqual({ answer: "1 bundle.cjs object", cached: true });
-    // V8 refuses a cache made under other flags: each set of flags has its own file.
+    // A flag that leaves compiled code alone, with no cache of its own: the flagless one serves.
+    expect(await load("load", ["--enable-source-maps"])).toEqual({
+      answer: "1 bundle.cjs object",
+      cached: true,
+    });
+    // V8 refuses a cache made under other V8 flags: each set of flags has its own file.
     const flags = ["--max-semi-space-size=4"];
     expect(codeCacheFileOf(bundle, flags)).not.toBe(codeCacheFileOf(bundle, []));
     expect(await load("load", flags)).toEqual({ answer: "1 bundle.cjs object", cached: false });

@@ -40,10 +40,10 @@ export function codeCacheFileOf(bundle: string, flags: readonly string[]): strin
   return `${bundle}.${hash(DIGEST, flags.join("\0")).slice(0, 12)}.cache`;
 }
 
-function cacheFor(file: string, digest: string): Buffer | undefined {
+function readCache(path: string, digest: string): Buffer | undefined {
   let cache: Buffer;
   try {
-    cache = readFileSync(codeCacheFileOf(file, process.execArgv));
+    cache = readFileSync(path);
   } catch {
     return undefined;
   }
@@ -51,6 +51,12 @@ function cacheFor(file: string, digest: string): Buffer | undefined {
     ? cache.subarray(DIGEST_LENGTH)
     : undefined;
 }
+
+// The cache made under this process's flags; else the flagless one, which V8 takes under flags that
+// leave compiled code alone (--enable-source-maps, --cpu-prof) and refuses under others.
+const cacheFor = (file: string, digest: string): Buffer | undefined =>
+  readCache(codeCacheFileOf(file, process.execArgv), digest) ??
+  (process.execArgv.length > 0 ? readCache(codeCacheFileOf(file, []), digest) : undefined);
 
 /**
  * Loads and runs the CommonJS bundle at `url`, with its code cache when `useCache` and the cache is
