@@ -37,8 +37,9 @@ export function isStale(root = ".") {
   return WATCHED.some((path) => newestIn(join(root, path)) > built);
 }
 
-// The fixtures stay files the bundle reads, as the library does: dist/fixtures is one copy, which
-// a fixture import can rewrite and the fake then checks at start.
+// The fixtures stay files the bundle reads, as the library does: dist/fixtures is one copy. A
+// fixture import can rewrite the assumed ones, which the fake checks at start; the examples are
+// checked when a document or the suite first reads them.
 const fixturesAsFiles = {
   name: "fixtures-as-files",
   setup(build) {
@@ -94,8 +95,10 @@ async function bundleCli() {
     plugins: [fixturesAsFiles, englishOnlyZod],
     define: { "import.meta.url": "__import_meta_url" },
     // A third smaller, and ASCII (comments gone), which Node reads as is: 15 ms of the fake's start.
-    // Stack traces point into cli-main.cjs.map (node --enable-source-maps).
+    // Lines stay short, as Node prints the line of an uncaught error; node --enable-source-maps
+    // maps stack frames through cli-main.cjs.map.
     minifyWhitespace: true,
+    lineLimit: 160,
     sourcemap: "linked",
     banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
     logLevel: "warning",
@@ -105,7 +108,17 @@ async function bundleCli() {
 /** The Node flags `npm start` runs with, as package.json's `start` script gives them. */
 export function startFlags() {
   const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
-  return scripts.start.split(/\s+/).filter((word) => word.startsWith("--"));
+  const [node, ...words] = scripts.start.split(/\s+/);
+  const flags = words.slice(
+    0,
+    words.findIndex((word) => !word.startsWith("-")),
+  );
+  if (node !== "node" || flags.some((flag) => !/^--[\w-]+(=\S+)?$/.test(flag))) {
+    throw new Error(
+      `package.json's start script: write it as node --flag=value … scripts/start.mjs`,
+    );
+  }
+  return flags;
 }
 
 /** Builds dist/ from scratch; resolves to the exit status (tsc's when it fails). */

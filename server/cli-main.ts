@@ -37,7 +37,7 @@ function startLines(
   ].join("\n");
 }
 
-async function serveCommand(argv: readonly string[]): Promise<number> {
+async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(SERVE_USAGE);
     return 0;
@@ -46,7 +46,7 @@ async function serveCommand(argv: readonly string[]): Promise<number> {
     console.log(packageVersion());
     return 0;
   }
-  const options = readServeOptions(argv, process.env);
+  const options = readServeOptions(argv, env);
   const fake = await start(options);
   const stopped = onStopSignal(() => fake.close().catch(() => undefined));
   console.log(startLines(fake, options));
@@ -70,7 +70,7 @@ function onStopSignal<T>(stop: () => Promise<T>): Promise<T> {
   });
 }
 
-async function proxyCommand(argv: readonly string[]): Promise<number> {
+async function proxyCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   // Loaded by the command that needs it: `serve` starts without the proxy's modules.
   const [{ PROXY_USAGE, readProxyOptions }, { startProxy }, { verdictLine }] = await Promise.all([
     import("./proxy-flags.js"),
@@ -81,7 +81,7 @@ async function proxyCommand(argv: readonly string[]): Promise<number> {
     console.log(PROXY_USAGE);
     return 0;
   }
-  const proxy = await startProxy(readProxyOptions(argv, process.env));
+  const proxy = await startProxy(readProxyOptions(argv, env));
   const stopped = onStopSignal(() => proxy.close());
   console.log(`image2-kit proxy listening on ${proxy.url}`);
   console.log(`forwarding to ${proxy.target}; the report: ${proxy.url}/__proxy/report`);
@@ -100,7 +100,10 @@ async function proxyCommand(argv: readonly string[]): Promise<number> {
  * caller is: paths are resolved against the caller's directory and nothing is written inside the
  * package, so it runs from a read-only `node_modules`.
  */
-async function contractCommand(argv: readonly string[]): Promise<number> {
+async function contractCommand(
+  argv: readonly string[],
+  callerEnv: NodeJS.ProcessEnv,
+): Promise<number> {
   const missing = argv.some((arg) => arg === "--help" || arg === "-h")
     ? []
     : missingPeers(["vitest", "supertest"]);
@@ -130,7 +133,7 @@ Exit status: 0 when every documented rule holds.`);
       ? resolve(cwd, arg)
       : arg;
   });
-  const env = { ...process.env };
+  const env = { ...callerEnv };
   for (const name of ["CONTRACT_REPORT", "CONTRACT_RECORD_DIR"] as const) {
     const value = env[name];
     if (value) env[name] = resolve(cwd, value);
@@ -153,15 +156,15 @@ Exit status: 0 when every documented rule holds.`);
   return code ?? 1;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "serve":
-      return serveCommand(rest);
+      return serveCommand(rest, env);
     case "contract":
-      return contractCommand(rest);
+      return contractCommand(rest, env);
     case "proxy":
-      return proxyCommand(rest);
+      return proxyCommand(rest, env);
     case "--version":
     case "-v":
       console.log(packageVersion());
@@ -186,12 +189,13 @@ Commands:
 }
 
 /**
- * Runs one command line and resolves to the exit status; a usage error is status 2, with a hint of
- * where the flags are described, and any other error is status 1, in one line.
+ * Runs one command line, with settings from `env` as the flags' tables name them, and resolves to
+ * the exit status; a usage error is status 2, with a hint of where the flags are described, and any
+ * other error is status 1, in one line.
  */
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
-    return await main(argv);
+    return await main(argv, env);
   } catch (error) {
     if (error instanceof UsageError || error instanceof FakeOptionsError) {
       const command = argv[0] === "proxy" ? "proxy" : "serve";

@@ -9,8 +9,16 @@ import { loadBundle } from "./node/bundle-loader.js";
 
 // The bundle's one export, named here and not imported: tsc would compile cli-main.ts for dist/ too.
 interface CliMain {
-  runCli(argv: readonly string[]): Promise<number>;
+  runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number>;
 }
 
-const cli = loadBundle<CliMain>(new URL("./cli-main.cjs", import.meta.url));
-process.exitCode = await cli.exports.runCli(process.argv.slice(2));
+let cli: CliMain | undefined;
+try {
+  cli = loadBundle<CliMain>(new URL("./cli-main.cjs", import.meta.url)).exports;
+} catch (error) {
+  // What failed as the bundle's modules started (a fixture that breaks its schema), in one line
+  // rather than a stack trace through minified code.
+  console.error(`image2-kit: ${(error as Error).message}`);
+  process.exitCode = 1;
+}
+if (cli) process.exitCode = await cli.runCli(process.argv.slice(2), process.env);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,7 +56,7 @@ describe("loadBundle", { timeout: 30_000 }, () => {
     await load("save");
     expect(await load("load")).toEqual({ answer: "1 bundle.cjs object", cached: true });
     // A flag that leaves compiled code alone, with no cache of its own: the flagless one serves.
-    expect(await load("load", ["--enable-source-maps"])).toEqual({
+    expect(await load("load", ["--no-warnings"])).toEqual({
       answer: "1 bundle.cjs object",
       cached: true,
     });
@@ -76,17 +76,32 @@ describe("loadBundle", { timeout: 30_000 }, () => {
     expect(await load("load")).toEqual({ answer: "2 bundle.cjs object", cached: false });
   });
 
-  it("refuses a damaged or truncated cache and still runs", async () => {
+  it("refuses a cache damaged anywhere, or truncated, and still runs", async () => {
     await writeFile(bundle, source(1));
     await load("save");
     const cacheFile = codeCacheFileOf(bundle, []);
     const saved = await readFile(cacheFile);
-    const damaged = Buffer.from(saved);
-    damaged.fill(0x5a, 40, Math.min(saved.length, 200));
-    for (const cache of [damaged, saved.subarray(0, 20), Buffer.alloc(0)]) {
+    // One flipped bit in V8's header, in the compiled code deep inside, or in the last byte: V8
+    // checks only its header, and a damaged byte past it would crash Node or run wrong code.
+    const flipped = (at: number) => {
+      const copy = Buffer.from(saved);
+      copy[at] = (copy[at] ?? 0) ^ 1;
+      return copy;
+    };
+    const damaged = [100, Math.floor(saved.length / 2), saved.length - 1].map(flipped);
+    for (const cache of [...damaged, saved.subarray(0, 20), Buffer.alloc(0)]) {
       await writeFile(cacheFile, cache);
       expect(await load("load")).toEqual({ answer: "1 bundle.cjs object", cached: false });
     }
+  });
+
+  it("is compiled by Node's own loader under --enable-source-maps, so stack frames map", async () => {
+    await writeFile(bundle, source(1));
+    await load("save");
+    expect(await load("load", ["--enable-source-maps"])).toEqual({
+      answer: "1 bundle.cjs object",
+      cached: false,
+    });
   });
 
   it("takes the caches the build made for the CLI, with no flags and with npm start's", async () => {
@@ -94,5 +109,36 @@ describe("loadBundle", { timeout: 30_000 }, () => {
     for (const flags of [[], startFlags()]) {
       expect(await load("load", flags, cli)).toEqual({ answer: null, cached: true });
     }
+  });
+
+  it("makes the CLI's cache with a loopback fake whatever the caller's HOST, PORT or FAKE_*", async () => {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const env = { ...process.env, HOST: "0.0.0.0", PORT: "1", FAKE_PROFILE: "bogus" };
+    const warmed = await run(process.execPath, ["scripts/code-cache.mjs"], { cwd: root, env });
+    expect(warmed.stderr).toBe("");
+  });
+});
+
+describe("the CLI's launcher, dist/server/cli.js", { timeout: 30_000 }, () => {
+  it("says in one line what failed as the bundle started, and exits 1", async () => {
+    const built = new URL("../../dist/server/", import.meta.url);
+    await mkdir(join(dir, "server/node"), { recursive: true });
+    await writeFile(join(dir, "package.json"), '{ "type": "module" }');
+    await copyFile(new URL("cli.js", built), join(dir, "server/cli.js"));
+    await copyFile(
+      new URL("node/bundle-loader.js", built),
+      join(dir, "server/node/bundle-loader.js"),
+    );
+    await writeFile(
+      join(dir, "server/cli-main.cjs"),
+      'throw new Error("fixtures/assumed/timings.json breaks its schema:\\n✖ Too small");',
+    );
+    const launched = await run(process.execPath, [join(dir, "server/cli.js"), "serve"]).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(launched).toMatchObject({
+      code: 1,
+      stderr: "image2-kit: fixtures/assumed/timings.json breaks its schema:\n✖ Too small\n",
+    });
   });
 });

@@ -5,15 +5,17 @@
  * ES modules, hence a script.
  *
  * The cache is written by the build only (scripts/code-cache.mjs), never at run time, so nothing
- * outside the package can plant one. It starts with the SHA-1 of the bundle it was made from: V8
- * compares only the source's length, and a same-length edit would run stale compiled code. V8 takes
- * a cache only under the Node flags it was made with, so each set of flags has its own file (the
- * build makes one for none and one for `npm start`'s); one made by another Node V8 refuses itself.
- * Either way the bundle is then compiled from its source, as it would be with no cache.
+ * outside the package can plant one. It starts with two SHA-1 digests: of the bundle it was made
+ * from, since V8 compares only the source's length and a same-length edit would run stale compiled
+ * code; and of the cache itself, since V8 checks its own header but not the code that follows, and a
+ * damaged byte there crashes Node. V8 takes a cache only under the Node flags it was made with, so
+ * each set of flags has its own file (the build makes one for none and one for `npm start`'s); one
+ * made by another Node V8 refuses itself. Either way the bundle is then compiled from its source, as
+ * it would be with no cache.
  */
 import { isAscii } from "node:buffer";
 import { hash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +23,7 @@ import { constants, Script } from "node:vm";
 
 const DIGEST = "sha1";
 const DIGEST_LENGTH = 40; // hex
+const HEADER_LENGTH = 2 * DIGEST_LENGTH;
 
 export interface LoadedBundle<Exports> {
   readonly exports: Exports;
@@ -40,32 +43,43 @@ export function codeCacheFileOf(bundle: string, flags: readonly string[]): strin
   return `${bundle}.${hash(DIGEST, flags.join("\0")).slice(0, 12)}.cache`;
 }
 
-function readCache(path: string, digest: string): Buffer | undefined {
+function readCache(path: string, bundleDigest: string): Buffer | undefined {
   let cache: Buffer;
   try {
     cache = readFileSync(path);
   } catch {
     return undefined;
   }
-  return cache.toString("latin1", 0, DIGEST_LENGTH) === digest
-    ? cache.subarray(DIGEST_LENGTH)
-    : undefined;
+  const data = cache.subarray(HEADER_LENGTH);
+  const header = cache.toString("latin1", 0, HEADER_LENGTH);
+  return header === bundleDigest + hash(DIGEST, data) ? data : undefined;
 }
 
 // The cache made under this process's flags; else the flagless one, which V8 takes under flags that
-// leave compiled code alone (--enable-source-maps, --cpu-prof) and refuses under others.
+// leave compiled code alone (--cpu-prof, --inspect) and refuses under others.
 const cacheFor = (file: string, digest: string): Buffer | undefined =>
   readCache(codeCacheFileOf(file, process.execArgv), digest) ??
   (process.execArgv.length > 0 ? readCache(codeCacheFileOf(file, []), digest) : undefined);
 
 /**
  * Loads and runs the CommonJS bundle at `url`, with its code cache when `useCache` and the cache is
- * the bundle's own.
+ * the bundle's own. Under `--enable-source-maps` Node's own loader runs it, uncached: Node 20 maps
+ * no stack frame of a `vm` script.
  *
  * @example const cli = loadBundle<{ runCli(argv: string[]): Promise<number> }>(new URL("./cli-main.cjs", import.meta.url));
  */
 export function loadBundle<Exports>(url: URL, { useCache = true } = {}): LoadedBundle<Exports> {
   const file = fileURLToPath(url);
+  const require = createRequire(file);
+  if (process.sourceMapsEnabled) {
+    return {
+      exports: require(file) as Exports,
+      cached: false,
+      saveCodeCache() {
+        throw new Error("no code cache is made under --enable-source-maps");
+      },
+    };
+  }
   const source = readFileSync(file);
   const digest = hash(DIGEST, source);
   const cachedData = useCache ? cacheFor(file, digest) : undefined;
@@ -80,16 +94,17 @@ export function loadBundle<Exports>(url: URL, { useCache = true } = {}): LoadedB
     },
   );
   const module = { exports: {} as Exports };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, require, module, file, dirname(file));
   return {
     exports: module.exports,
     cached: cachedData !== undefined && !script.cachedDataRejected,
     saveCodeCache() {
       const data = script.createCachedData();
-      writeFileSync(
-        codeCacheFileOf(file, process.execArgv),
-        Buffer.concat([Buffer.from(digest, "latin1"), data]),
-      );
+      const path = codeCacheFileOf(file, process.execArgv);
+      // Whole or not at all: a start that reads it meanwhile sees the old cache or the new one.
+      const partial = `${path}.${process.pid}.partial`;
+      writeFileSync(partial, Buffer.concat([Buffer.from(digest + hash(DIGEST, data)), data]));
+      renameSync(partial, path);
     },
   };
 }
