@@ -109,13 +109,11 @@ async function bundleCli() {
 export function startFlags() {
   const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
   const [node, ...words] = scripts.start.split(/\s+/);
-  const flags = words.slice(
-    0,
-    words.findIndex((word) => !word.startsWith("-")),
-  );
-  if (node !== "node" || flags.some((flag) => !/^--[\w-]+(=\S+)?$/.test(flag))) {
+  const script = words.indexOf("scripts/start.mjs");
+  const flags = words.slice(0, script);
+  if (node !== "node" || script < 0 || flags.some((flag) => !flag.startsWith("--"))) {
     throw new Error(
-      `package.json's start script: write it as node --flag=value … scripts/start.mjs`,
+      "package.json's start script: write it as node --flag=value … scripts/start.mjs",
     );
   }
   return flags;
