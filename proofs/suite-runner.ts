@@ -4,7 +4,7 @@
  * only that test (vitest's name filter), so each proof costs a second or two.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,7 +66,9 @@ async function runBuiltSuite(
       );
     },
   );
-  const report = JSON.parse(await readFile(results, "utf8").catch(() => '{"testResults":[]}')) as {
+  const text = await readFile(results, "utf8").catch(() => '{"testResults":[]}');
+  await rm(work, { recursive: true, force: true });
+  const report = JSON.parse(text) as {
     testResults: {
       assertionResults: { title: string; status: string; failureMessages: string[] }[];
     }[];

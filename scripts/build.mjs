@@ -47,9 +47,17 @@ const fixturesAsFiles = {
       const built = join("dist", relative(".", resolve(resolveDir, path)));
       return { path: relative(dirname(CLI_BUNDLE), built), namespace: "fixture-file" };
     });
+    // A fixture that cannot be read as JSON stops the start naming its file, as Node's own JSON
+    // import does for the library.
     build.onLoad({ filter: /.*/, namespace: "fixture-file" }, ({ path }) => ({
       contents: `import { readFileSync } from "node:fs";
-export default JSON.parse(readFileSync(new URL(${JSON.stringify(`./${path}`)}, import.meta.url), "utf8"));`,
+let fixture;
+try {
+  fixture = JSON.parse(readFileSync(new URL(${JSON.stringify(`./${path}`)}, import.meta.url), "utf8"));
+} catch (error) {
+  throw new Error(${JSON.stringify(`${path.replace(/^(\.\.\/)+/, "")} cannot be read as JSON: `)} + error.message);
+}
+export default fixture;`,
       loader: "js",
     }));
   },

@@ -2,13 +2,17 @@
 // `image2-kit serve` does, sends it what a test's first requests are (a create, its poll, a request
 // it refuses), stops it as Ctrl-C would, and writes V8's compiled code for all that ran beside the
 // bundle. The CLI loads it at start (server/node/bundle-loader.ts). Exits non-zero when it could not.
+// Usage: node scripts/code-cache.mjs [bundle], dist/server/cli-main.cjs by default.
 // Plain JavaScript on purpose, as build.mjs.
+import { pathToFileURL } from "node:url";
 import { loadBundle } from "../dist/server/node/bundle-loader.js";
 
+const BUNDLE = process.argv[2]
+  ? pathToFileURL(process.argv[2])
+  : new URL("../dist/server/cli-main.cjs", import.meta.url);
+
 async function warm() {
-  const cli = loadBundle(new URL("../dist/server/cli-main.cjs", import.meta.url), {
-    useCache: false,
-  });
+  const cli = loadBundle(BUNDLE, { useCache: false });
 
   // The fake prints its URL, then a line per request: kept here, not shown during a build.
   let printed = "";

@@ -173,7 +173,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     case "help":
     case "--help":
     case "-h":
-      console.log(`Usage: image2-kit <command>
+      // Asked for, on stdout; with no command it answers a mistake, on stderr.
+      (command === undefined ? console.error : console.log)(`Usage: image2-kit <command>
 
 Commands:
   serve      runs the fake of the GPT Image 2 task API (image2-kit serve --help)
@@ -198,10 +199,13 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
     return await main(argv, env);
   } catch (error) {
     if (error instanceof UsageError || error instanceof FakeOptionsError) {
-      const command = argv[0] === "proxy" ? "proxy" : "serve";
-      console.error(
-        `image2-kit: ${error.message}\nRun 'image2-kit ${command} --help' for the flags.`,
-      );
+      // The flags' hint for a command that has them; an unknown command's error names `help`.
+      const command = argv[0];
+      const hint =
+        command === "serve" || command === "proxy"
+          ? `\nRun 'image2-kit ${command} --help' for the flags.`
+          : "";
+      console.error(`image2-kit: ${error.message}${hint}`);
       return 2;
     }
     console.error(`image2-kit: ${(error as Error).message}`);

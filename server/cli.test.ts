@@ -78,9 +78,19 @@ describe("image2-kit serve", { timeout: 20_000 }, () => {
     }
   });
 
-  it("exits 2 on an unknown flag or command", async () => {
-    expect(await run(["serve", "--colour", "red"]).exited).toBe(2);
-    expect(await run(["launch"]).exited).toBe(2);
+  it("exits 2 on an unknown flag, command or none, saying where the help is", async () => {
+    const flag = run(["serve", "--colour", "red"]);
+    const command = run(["launch"]);
+    const none = run([]);
+    expect(await Promise.all([flag.exited, command.exited, none.exited])).toEqual([2, 2, 2]);
+    expect(flag.output().stderr).toMatch(/\nRun 'image2-kit serve --help' for the flags\.\n$/);
+    // An unknown command has no flags to point at: its error names `help`, and only that.
+    expect(command.output().stderr).toBe(
+      "image2-kit: unknown command 'launch'; try 'image2-kit help'\n",
+    );
+    // No command at all is a mistake too: the usage goes to stderr.
+    expect(none.output()).toMatchObject({ stdout: "" });
+    expect(none.output().stderr).toMatch(/^Usage: image2-kit <command>\n/);
   });
 
   it("prints its URL first, then where the docs and the inspector are, and takes its options from the environment", async () => {

@@ -16,9 +16,10 @@ let cli: CliMain | undefined;
 try {
   cli = loadBundle<CliMain>(new URL("./cli-main.cjs", import.meta.url)).exports;
 } catch (error) {
-  // What failed as the bundle's modules started (a fixture that breaks its schema), in one line
-  // rather than a stack trace through minified code.
-  console.error(`image2-kit: ${(error as Error).message}`);
+  // What failed as the bundle's modules started (a fixture that breaks its schema), in its words
+  // rather than a stack trace through minified code; the stack where it maps to the sources.
+  const { message, stack } = error instanceof Error ? error : { message: String(error), stack: "" };
+  console.error(`image2-kit: ${process.sourceMapsEnabled && stack ? stack : message}`);
   process.exitCode = 1;
 }
 if (cli) process.exitCode = await cli.runCli(process.argv.slice(2), process.env);

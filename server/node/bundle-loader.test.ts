@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,10 +40,36 @@ function answer() { return [${answer}, basename(__filename), typeof module.expor
 module.exports = { answer };
 `;
 
-async function load(mode: "save" | "load", flags: readonly string[] = [], file = bundle) {
-  const { stdout } = await run(process.execPath, [...flags, join(dir, "load.mjs"), file, mode]);
+async function load(
+  mode: "save" | "load",
+  flags: readonly string[] = [],
+  file = bundle,
+  env: NodeJS.ProcessEnv = process.env,
+) {
+  const args = [...flags, join(dir, "load.mjs"), file, mode];
+  const { stdout } = await run(process.execPath, args, { env });
   return JSON.parse(stdout) as { answer: string | null; cached: boolean };
 }
+
+const BUILT = new URL("../../dist/", import.meta.url);
+
+/** The built CLI, its loader and the fixtures it reads, copied into `dir` as dist/ lays them out. */
+async function copyBuiltCli(): Promise<{ cli: string; cliMain: string }> {
+  await mkdir(join(dir, "server/node"), { recursive: true });
+  await writeFile(join(dir, "package.json"), '{ "type": "module" }');
+  for (const file of ["server/cli.js", "server/node/bundle-loader.js", "server/cli-main.cjs"]) {
+    await copyFile(new URL(file, BUILT), join(dir, file));
+  }
+  await cp(new URL("fixtures", BUILT), join(dir, "fixtures"), { recursive: true });
+  return { cli: join(dir, "server/cli.js"), cliMain: join(dir, "server/cli-main.cjs") };
+}
+
+/** Runs `node <args>`, resolving to its exit code and output whether it failed or not. */
+const runNode = (args: readonly string[], env: NodeJS.ProcessEnv = process.env) =>
+  run(process.execPath, args, { env }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
 
 describe("loadBundle", { timeout: 30_000 }, () => {
   it("runs a CommonJS bundle as Node would, compiled from source when it has no cache", async () => {
@@ -96,11 +122,35 @@ describe("loadBundle", { timeout: 30_000 }, () => {
   });
 
   it("is compiled by Node's own loader under --enable-source-maps, so stack frames map", async () => {
-    await writeFile(bundle, source(1));
+    const { transformSync } = await import("esbuild");
+    const typescript = `export function answer(): string {
+  return String(new Error("where").stack).split("\\n")[1] ?? "";
+}`;
+    const { code } = transformSync(typescript, {
+      loader: "ts",
+      format: "cjs",
+      sourcemap: "inline",
+      sourcefile: "original.ts",
+    });
+    await writeFile(bundle, code);
     await load("save");
-    expect(await load("load", ["--enable-source-maps"])).toEqual({
-      answer: "1 bundle.cjs object",
+    const mapped = await load("load", ["--enable-source-maps"]);
+    expect(mapped).toMatchObject({
+      answer: expect.stringContaining("original.ts:2:"),
       cached: false,
+    });
+    expect((await load("load")).answer).toContain("bundle.cjs:");
+  });
+
+  it("keys a cache by NODE_OPTIONS too, which V8 reads as it reads flags", async () => {
+    await writeFile(bundle, source(1));
+    const env = { ...process.env, NODE_OPTIONS: "--max-semi-space-size=4" };
+    await load("save", [], bundle, env);
+    const file = codeCacheFileOf(bundle, ["--max-semi-space-size=4"]);
+    expect(await readFile(file).then((cache) => cache.length)).toBeGreaterThan(16);
+    expect(await load("load", [], bundle, env)).toEqual({
+      answer: "1 bundle.cjs object",
+      cached: true,
     });
   });
 
@@ -112,33 +162,38 @@ describe("loadBundle", { timeout: 30_000 }, () => {
   });
 
   it("makes the CLI's cache with a loopback fake whatever the caller's HOST, PORT or FAKE_*", async () => {
+    const { cliMain } = await copyBuiltCli();
     const root = fileURLToPath(new URL("../..", import.meta.url));
     const env = { ...process.env, HOST: "0.0.0.0", PORT: "1", FAKE_PROFILE: "bogus" };
-    const warmed = await run(process.execPath, ["scripts/code-cache.mjs"], { cwd: root, env });
-    expect(warmed.stderr).toBe("");
+    const warmed = await runNode([join(root, "scripts/code-cache.mjs"), cliMain], env);
+    expect(warmed).toMatchObject({ code: 0, stderr: "" });
+    expect(await load("load", [], cliMain)).toEqual({ answer: null, cached: true });
   });
 });
 
 describe("the CLI's launcher, dist/server/cli.js", { timeout: 30_000 }, () => {
-  it("says in one line what failed as the bundle started, and exits 1", async () => {
-    const built = new URL("../../dist/server/", import.meta.url);
-    await mkdir(join(dir, "server/node"), { recursive: true });
-    await writeFile(join(dir, "package.json"), '{ "type": "module" }');
-    await copyFile(new URL("cli.js", built), join(dir, "server/cli.js"));
-    await copyFile(
-      new URL("node/bundle-loader.js", built),
-      join(dir, "server/node/bundle-loader.js"),
+  it("names a fixture that breaks its schema, in short lines, and exits 1", async () => {
+    const { cli } = await copyBuiltCli();
+    const timings = join(dir, "fixtures/assumed/timings.json");
+    const fixture = JSON.parse(await readFile(timings, "utf8"));
+    fixture.timings.low["1k"].queued_ms = -5;
+    await writeFile(timings, JSON.stringify(fixture));
+    const started = await runNode([cli, "serve", "--port", "0"]);
+    expect(started.code).toBe(1);
+    expect(started.stderr).toMatch(
+      /^image2-kit: fixtures\/assumed\/timings\.json breaks its schema:\n/,
     );
-    await writeFile(
-      join(dir, "server/cli-main.cjs"),
-      'throw new Error("fixtures/assumed/timings.json breaks its schema:\\n✖ Too small");',
+    expect(started.stderr).toContain("timings.low.1k.queued_ms");
+    expect(Math.max(...started.stderr.split("\n").map((line) => line.length))).toBeLessThan(200);
+  });
+
+  it("names a fixture that is not JSON, and exits 1", async () => {
+    const { cli } = await copyBuiltCli();
+    await writeFile(join(dir, "fixtures/docs/result-queued.json"), '{"status":');
+    const started = await runNode([cli, "--version"]);
+    expect(started).toMatchObject({ code: 1, stdout: "" });
+    expect(started.stderr).toMatch(
+      /^image2-kit: fixtures\/docs\/result-queued\.json cannot be read as JSON: .+\n$/,
     );
-    const launched = await run(process.execPath, [join(dir, "server/cli.js"), "serve"]).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(launched).toMatchObject({
-      code: 1,
-      stderr: "image2-kit: fixtures/assumed/timings.json breaks its schema:\n✖ Too small\n",
-    });
   });
 });

@@ -56,11 +56,21 @@ function readCache(path: string, bundleDigest: string): Buffer | undefined {
   return header === bundleDigest + digestOf(data) ? data : undefined;
 }
 
+/** This process's Node flags, NODE_OPTIONS' included: V8 reads both. */
+const nodeFlags = (): string[] => [
+  ...(process.env.NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean),
+  ...process.execArgv,
+];
+
 // The cache made under this process's flags; else the flagless one, which V8 takes under flags that
 // leave compiled code alone (--cpu-prof, --inspect) and refuses under others.
-const cacheFor = (file: string, digest: string): Buffer | undefined =>
-  readCache(codeCacheFileOf(file, process.execArgv), digest) ??
-  (process.execArgv.length > 0 ? readCache(codeCacheFileOf(file, []), digest) : undefined);
+function cacheFor(file: string, digest: string): Buffer | undefined {
+  const flags = nodeFlags();
+  return (
+    readCache(codeCacheFileOf(file, flags), digest) ??
+    (flags.length > 0 ? readCache(codeCacheFileOf(file, []), digest) : undefined)
+  );
+}
 
 /**
  * Loads and runs the CommonJS bundle at `url`, with its code cache when `useCache` and the cache is
@@ -101,7 +111,7 @@ export function loadBundle<Exports>(url: URL, { useCache = true } = {}): LoadedB
     cached: cachedData !== undefined && !script.cachedDataRejected,
     saveCodeCache() {
       const data = script.createCachedData();
-      const path = codeCacheFileOf(file, process.execArgv);
+      const path = codeCacheFileOf(file, nodeFlags());
       // Whole or not at all: a start that reads it meanwhile sees the old cache or the new one.
       const partial = `${path}.${process.pid}.partial`;
       writeFileSync(partial, Buffer.concat([Buffer.from(digest + digestOf(data)), data]));
