@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { keyIdOf } from "./journal.js";
+import { Journal, keyIdOf } from "./journal.js";
 
 const BUILT_JOURNAL = fileURLToPath(new URL("../../dist/server/core/journal.js", import.meta.url));
 
@@ -32,5 +32,33 @@ describe("key fingerprints", () => {
     const elsewhere = keyIdInAnotherProcess("test");
     expect(elsewhere).toMatch(/^key_[0-9a-f]{12}$/);
     expect(elsewhere).not.toBe(keyIdOf("test"));
+  });
+});
+
+describe("the journal", () => {
+  const entry = (n: number) => ({
+    at: n,
+    durationMs: 0,
+    method: "GET",
+    path: `/${n}`,
+    status: 200,
+  });
+  const seqs = (entries: readonly { seq: number; at: number }[]) =>
+    entries.map(({ seq, at }) => [seq, at]);
+
+  it("numbers each request in the order it came, across overwrites and a clear", () => {
+    const journal = new Journal(3);
+    for (let n = 1; n <= 5; n += 1) journal.add(entry(n));
+    expect(seqs(journal.list())).toEqual([
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
+    const newest = journal.page({}, { offset: 1, limit: 1, newestFirst: true });
+    expect({ ...newest, items: seqs(newest.items) }).toEqual({ items: [[4, 4]], total: 3 });
+    journal.clear();
+    expect(journal.list()).toEqual([]);
+    journal.add(entry(6));
+    expect(seqs(journal.list())).toEqual([[6, 6]]);
   });
 });

@@ -54,7 +54,7 @@ export interface JournalFilter {
   readonly status?: { readonly exact: number } | { readonly class: number } | undefined;
 }
 
-const matchesFilter = (entry: JournalEntry, filter: JournalFilter): boolean =>
+const matchesFilter = (entry: Omit<JournalEntry, "seq">, filter: JournalFilter): boolean =>
   (filter.route === undefined || entry.route === filter.route) &&
   (filter.taskId === undefined || entry.taskId === filter.taskId) &&
   (filter.status === undefined ||
@@ -93,28 +93,45 @@ export const bodyHashOf = (bytes: Uint8Array) => hash("sha256", bytes).slice(0, 
 
 /** The most recent `size` requests, oldest first; older ones are overwritten. */
 export class Journal {
-  readonly #ring: Ring<JournalEntry>;
-  #seq = 0;
+  // Entries are kept unnumbered: an entry's number follows from its place, so a request costs no
+  // copy to number it, only the reads do.
+  readonly #ring: Ring<Omit<JournalEntry, "seq">>;
+  #added = 0;
 
   constructor(readonly size: number) {
     this.#ring = new Ring(size);
   }
 
   add(entry: Omit<JournalEntry, "seq">): void {
-    // `seq` before the spread: a property added after one makes V8 copy the object the slow way.
-    this.#ring.add({ seq: ++this.#seq, ...entry });
+    this.#ring.add(entry);
+    this.#added += 1;
   }
 
   list(): JournalEntry[] {
-    return this.#ring.list();
+    const first = this.#firstSeq();
+    return this.#ring.list().map((entry, age) => numbered(entry, first + age));
   }
 
   /** The entries that match `filter`, paged: see Ring.page. */
   page(filter: JournalFilter, options: PageOptions): Page<JournalEntry> {
-    return this.#ring.page((entry) => matchesFilter(entry, filter), options);
+    const first = this.#firstSeq();
+    return this.#ring.page(
+      (entry) => matchesFilter(entry, filter),
+      options,
+      (entry, age) => numbered(entry, first + age),
+    );
   }
 
   clear(): void {
     this.#ring.clear();
   }
+
+  #firstSeq(): number {
+    return this.#added - this.#ring.count + 1;
+  }
 }
+
+const numbered = (entry: Omit<JournalEntry, "seq">, seq: number): JournalEntry => ({
+  seq,
+  ...entry,
+});

@@ -28,19 +28,25 @@ export class Ring<T> {
 
   /**
    * The items that satisfy `test`, newest first or oldest first, past the first `offset` of them and
-   * at most `limit`, with how many satisfy it in all: one pass, no copy of the ring.
+   * at most `limit`, each as `view` shows it (with its place among all items, 0 for the oldest),
+   * and how many satisfy `test` in all: one pass, no copy of the ring.
    *
-   * @example ring.page((entry) => entry.status === 429, { offset: 0, limit: 50, newestFirst: true })
+   * @example ring.page((entry) => entry.status === 429, { offset: 0, limit: 50, newestFirst: true }, (entry) => entry)
    */
-  page(test: (item: T) => boolean, options: PageOptions): Page<T> {
+  page<U>(
+    test: (item: T) => boolean,
+    options: PageOptions,
+    view: (item: T, age: number) => U,
+  ): Page<U> {
     const count = this.#items.length;
     const oldest = count < this.size ? 0 : this.#next;
-    const items: T[] = [];
+    const items: U[] = [];
     let total = 0;
     for (let i = 0; i < count; i += 1) {
-      const item = this.#items[(oldest + (options.newestFirst ? count - 1 - i : i)) % count] as T;
+      const age = options.newestFirst ? count - 1 - i : i;
+      const item = this.#items[(oldest + age) % count] as T;
       if (!test(item)) continue;
-      if (total >= options.offset && items.length < options.limit) items.push(item);
+      if (total >= options.offset && items.length < options.limit) items.push(view(item, age));
       total += 1;
     }
     return { items, total };

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { outputSizeOf } from "../../contract/output-size.js";
 import { minimalRequest } from "../../contract/request-cases.js";
@@ -12,10 +14,10 @@ const NOW = Date.UTC(2026, 2, 1);
 const KEY = "sk-book";
 const request = CreateImageRequest.parse(minimalRequest("gpt-image-2"));
 
-function create(book: TaskBook, plan: Partial<TaskPlan> = {}, now = NOW) {
+function create(book: TaskBook, plan: Partial<TaskPlan> = {}, now = NOW, asked = request) {
   const created = book.create({
-    request,
-    output: outputSizeOf(request),
+    request: asked,
+    output: outputSizeOf(asked),
     plan: {
       queuedMs: 1000,
       processingMs: 4000,
@@ -25,7 +27,6 @@ function create(book: TaskBook, plan: Partial<TaskPlan> = {}, now = NOW) {
     },
     ownerKey: KEY,
     keyId: "key_book",
-    summary: {},
     now,
   });
   if (!created.ok) throw new Error(created.problem);
@@ -99,10 +100,30 @@ describe("the task book", () => {
     const a = create(book);
     const b = create(book);
     const failed: TaskPlan = { ...a.plan, outcome: "failed", error: "stalled" };
-    expect(book.change(a, failed, NOW)).toEqual({ ok: true });
+    expect(book.change(a, failed, NOW)).toEqual({ ok: true, task: { ...a, plan: failed } });
     expect(book.find(a.id, KEY, NOW + 10_000)?.plan).toEqual(failed);
     expect(book.change(b, failed, NOW).ok).toBe(false);
     expect(book.change(b, failed, NOW + 5000 + IMAGE_LIFETIME_MS).ok).toBe(true);
+  });
+
+  it("keeps 200 characters of each recent task's prompt, never the whole prompt", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const book = new TaskBook("prompts", 30);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 30; i += 1) {
+      // As the body's JSON gives it: a string of its own, a MiB long.
+      const prompt = JSON.parse(JSON.stringify(`${i} ${"a lighthouse at dusk ".repeat(50_000)}`));
+      create(book, {}, NOW + i, { ...request, prompt });
+    }
+    gc();
+    const grownMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    expect(book.listRecent()[29]?.request.prompt).toBe(
+      `29 ${"a lighthouse at dusk ".repeat(10)}`.slice(0, 200),
+    );
+    // Thirty MiB were it the prompts; what is kept is thirty short strings.
+    expect(grownMb).toBeLessThan(10);
   });
 
   it("refuses a create past the distinct ids one millisecond can hold", () => {

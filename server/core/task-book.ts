@@ -14,6 +14,7 @@ import {
   createTaskIdCodec,
   NONCES,
   roundMs,
+  sharedOutput,
   sizeOfFacts,
   type TaskFacts,
   type TaskIdCodec,
@@ -24,10 +25,21 @@ import type { Task, TaskPlan } from "./tasks.js";
 /** A task this process created, as the inspector lists it. */
 export interface RecentTask extends Task {
   readonly id: string;
-  plan: TaskPlan;
   /** The fingerprint of the key that created it. */
   readonly keyId: string;
   /** The request as the fake understood it. */
+  readonly request: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What the book keeps of a recent task: its plan, size and status follow from its facts when it is
+ * read. Ten thousand of them live through every collection of the heap, so the fewer objects each
+ * one holds, the less every request pays.
+ */
+interface KeptTask {
+  readonly id: string;
+  readonly facts: TaskFacts;
+  readonly keyId: string;
   readonly request: Readonly<Record<string, unknown>>;
 }
 
@@ -38,17 +50,45 @@ export interface NewTask {
   /** The bearer key that creates it: only that key can poll its id. */
   readonly ownerKey: string;
   readonly keyId: string;
-  readonly summary: Readonly<Record<string, unknown>>;
   readonly now: number;
 }
 
-export type Created = { ok: true; task: RecentTask } | { ok: false; problem: string };
+/** How much of a prompt the inspector shows. */
+const PROMPT_SHOWN = 200;
+
+/**
+ * The request as the inspector shows it. Written out whole, `size` undefined when not asked (JSON
+ * leaves it out): a spread followed by another property is V8's slow copy.
+ */
+function summaryOf({ request, output }: NewTask): KeptTask["request"] {
+  return {
+    model: request.model,
+    prompt: firstChars(request.prompt, PROMPT_SHOWN),
+    quality: request.quality,
+    ratio: request.ratio,
+    resolution: output.resolution,
+    size: request.size,
+    reference_images: request.image_urls.length,
+  };
+}
+
+/**
+ * The first `max` characters of a text, in a string of their own: V8's slice of a long string
+ * keeps the whole of it alive, and a prompt may be a MiB, ten thousand times over.
+ */
+function firstChars(text: string, max: number): string {
+  return text.length <= max ? text : Buffer.from(text.slice(0, max)).toString();
+}
+
+export type Created =
+  | { ok: true; task: Task & { readonly id: string } }
+  | { ok: false; problem: string };
 
 export class TaskBook {
   readonly #codec: TaskIdCodec;
   readonly #texts = new ErrorTexts();
   readonly #changes: TaskChanges;
-  readonly #recent: Ring<RecentTask>;
+  readonly #recent: Ring<KeptTask>;
   // A random start, so two processes with the same seed rarely hand out the same nonce at once.
   #nonce = randomInt(NONCES);
   #millisecond = Number.NaN;
@@ -90,7 +130,7 @@ export class TaskBook {
     const facts: TaskFacts = {
       createdMs,
       model: input.request.model,
-      output: outputRequestOf(input.request),
+      output: sharedOutput(outputRequestOf(input.request)),
       outcome: plan.outcome,
       queuedMs: plan.queuedMs,
       processingMs: plan.processingMs,
@@ -103,17 +143,9 @@ export class TaskBook {
     ) {
       return { ok: false, problem: this.#changesFull() };
     }
-    const task: RecentTask = {
-      id: this.#codec.taskId(facts, input.ownerKey),
-      facts,
-      model: facts.model,
-      createdMs,
-      plan,
-      pixels: input.output.pixels,
-      keyId: input.keyId,
-      request: input.summary,
-    };
-    this.#recent.add(task);
+    const id = this.#codec.taskId(facts, input.ownerKey);
+    this.#recent.add({ id, facts, keyId: input.keyId, request: summaryOf(input) });
+    const task = { id, facts, model: facts.model, createdMs, plan, pixels: input.output.pixels };
     return { ok: true, task };
   }
 
@@ -136,34 +168,38 @@ export class TaskBook {
 
   /** A task among the recent ones, by id. */
   recent(id: string): RecentTask | undefined {
-    return this.#recent.find((task) => task.id === id);
+    const kept = this.#recent.find((task) => task.id === id);
+    return kept && this.#recentOf(kept);
   }
 
   /** The recent tasks, oldest first. */
   listRecent(): RecentTask[] {
-    return this.#recent.list();
+    return this.#recent.list().map((kept) => this.#recentOf(kept));
   }
 
   /** A page of the recent tasks: see Ring.page. */
   pageRecent(options: PageOptions): Page<RecentTask> {
-    return this.#recent.page(() => true, options);
+    return this.#recent.page(
+      () => true,
+      options,
+      (kept) => this.#recentOf(kept),
+    );
   }
 
   get recentCount(): number {
     return this.#recent.count;
   }
 
-  /** Changes a recent task's plan for every later answer; a problem when too many are kept. */
-  change(
-    task: RecentTask,
+  /** Changes a recent task's plan for every later answer: the task as changed, or a problem. */
+  change<T extends Task>(
+    task: T,
     plan: TaskPlan,
     now: number,
-  ): { ok: true } | { ok: false; problem: string } {
+  ): { ok: true; task: T } | { ok: false; problem: string } {
     if (!this.#changes.set(this.imageNameOf(task.facts), task.createdMs, plan, now)) {
       return { ok: false, problem: this.#changesFull() };
     }
-    task.plan = plan;
-    return { ok: true };
+    return { ok: true, task: { ...task, plan } };
   }
 
   /** Forgets the recent tasks; every id still answers, with any change made to its task. */
@@ -173,6 +209,11 @@ export class TaskBook {
 
   #changesFull(): string {
     return `This process already keeps ${this.#changes.max} changed tasks whose images have not expired (--max-tasks)`;
+  }
+
+  #recentOf(kept: KeptTask): RecentTask {
+    const task = this.#taskOf(kept.facts);
+    return { ...task, id: kept.id, keyId: kept.keyId, request: kept.request };
   }
 
   #taskOf(facts: TaskFacts): Task {

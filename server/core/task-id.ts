@@ -58,9 +58,18 @@ const OUTPUTS: readonly { readonly request: OutputRequest; readonly size: Output
 const keyOf = (output: OutputRequest) =>
   "size" in output ? output.size : `${output.ratio}@${output.resolution}`;
 const OUTPUT_INDEX = new Map(OUTPUTS.map(({ request }, index) => [keyOf(request), index]));
-const outputIndex = (output: OutputRequest) => OUTPUT_INDEX.get(keyOf(output)) ?? 0;
+// Facts hold the table's own objects (see sharedOutput): found by identity, no key to build.
+const TABLE_INDEX = new Map<OutputRequest, number>(
+  OUTPUTS.map(({ request }, index) => [request, index]),
+);
+const outputIndex = (output: OutputRequest) =>
+  TABLE_INDEX.get(output) ?? OUTPUT_INDEX.get(keyOf(output)) ?? 0;
 // Opened facts hold the table's own objects, so a poll finds their size without computing it.
 const SIZES = new Map(OUTPUTS.map(({ request, size }) => [request, size]));
+
+/** The table's own object for an output, which facts hold rather than a copy each. */
+export const sharedOutput = (output: OutputRequest): OutputRequest =>
+  OUTPUTS[outputIndex(output)]?.request ?? output;
 
 /** The resolution and pixels of the output the facts name. */
 export const sizeOfFacts = (facts: TaskFacts): OutputSize =>

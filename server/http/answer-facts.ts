@@ -4,22 +4,16 @@
  */
 import type { Context } from "hono";
 import { parseRetryAfter } from "../../contract/retry-after.js";
-import type { JournalEntry } from "../core/journal.js";
 import type { FakeEnv } from "./fake-env.js";
 
 /**
- * `dropped` when a fault rule cut the connection, `aborted` when the client went away before the
- * answer (mid-upload; on a port its connection closed; in-process its request's AbortSignal fired).
- *
- * @example state.journal.add({ …, outcome: outcomeOf(c) });
+ * Whether the client went away before its answer: on a port its connection closed; in-process its
+ * request's AbortSignal fired. The journal then says `aborted`.
  */
-export function outcomeOf(c: Context<FakeEnv>): JournalEntry["outcome"] {
-  if (c.get("dropped")) return "dropped";
-  if (c.get("aborted")) return "aborted";
+export function clientIsGone(c: Context<FakeEnv>): boolean {
   // The Node response, when there is one, says so without building the request's AbortSignal.
   const outgoing = c.env?.outgoing;
-  const gone = outgoing ? outgoing.destroyed : c.req.raw.signal.aborted;
-  return gone ? "aborted" : undefined;
+  return outgoing ? outgoing.destroyed : c.req.raw.signal.aborted;
 }
 
 /**

@@ -8,14 +8,18 @@ import { type RouteDefinition, routes } from "../../contract/routes.js";
 import type { FakeState } from "../core/fake-state.js";
 import { createdBody, resultBody } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
+import type { ApiLayer } from "./api-layer.js";
 import { ApiError, assertAnswerMatches } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { publicOrigin } from "./public-origin.js";
 import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
+import type { RequestNote } from "./request-note.js";
 import { type AnswerOf, type BodyOf, honoPath, type ParamsOf } from "./route-types.js";
 
 interface HandlerInput<R> {
   readonly c: Context<FakeEnv>;
+  /** What the journal will say of this request. */
+  readonly note: RequestNote;
   /** The bearer key (which owns the tasks it creates) and its fingerprint. */
   readonly owner: { readonly key: string; readonly keyId: string };
   readonly body: BodyOf<R>;
@@ -25,7 +29,7 @@ type Handler<R> = (input: HandlerInput<R>) => AnswerOf<R>;
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
   return {
-    createImageTask({ c, owner, body }) {
+    createImageTask({ c, note, owner, body }) {
       const overrides = planHeaders(c);
       const output = outputSizeOf(body);
       const now = state.clock.now();
@@ -35,28 +39,17 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
         plan: state.planner.plan(body, output, overrides),
         ownerKey: owner.key,
         keyId: owner.keyId,
-        // Written out whole, `size` undefined when not asked (JSON leaves it out): a spread
-        // followed by another property is V8's slow copy.
-        summary: {
-          model: body.model,
-          prompt: body.prompt.slice(0, 200),
-          quality: body.quality,
-          ratio: body.ratio,
-          resolution: output.resolution,
-          size: body.size,
-          reference_images: body.image_urls.length,
-        },
         now,
       });
       if (!created.ok)
         throw new ApiError("rate_limited", created.problem, [], { "Retry-After": "1" });
-      c.set("taskId", created.task.id);
+      note.taskId = created.task.id;
       const answer = createdBody(created.task.id, created.task, now);
-      c.set("taskStatus", answer.status);
+      note.taskStatus = answer.status;
       return answer;
     },
-    getTaskResult({ c, owner, params }) {
-      c.set("taskId", params.id);
+    getTaskResult({ c, note, owner, params }) {
+      note.taskId = params.id;
       const now = state.clock.now();
       // Another key's task is as unknown as a missing one: the id is sealed for its owner.
       const task = state.tasks.find(params.id, owner.key, now);
@@ -69,7 +62,7 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
         now,
         () => origin.origin + imagePath(state.tasks.imageNameOf(task.facts)),
       );
-      c.set("taskStatus", body.status);
+      note.taskStatus = body.status;
       return body;
     },
   };
@@ -95,48 +88,59 @@ function paramsParser(route: RouteDefinition) {
 function register<R extends RouteDefinition>(
   api: Hono<FakeEnv>,
   state: FakeState,
+  layer: ApiLayer,
   route: R,
   handler: Handler<R>,
 ): void {
   const path = honoPath(route.path);
   const method = route.method.toUpperCase();
   const parseParams = paramsParser(route);
-  api.on(method, path, async (c) => {
-    c.set("route", route.operationId);
-    const owner = authenticate(c, state.options.apiKeys);
-    const limited = state.limiter?.take(owner.keyId);
-    if (limited && !limited.ok) {
-      throw new ApiError(
-        "rate_limited",
-        `Too many requests for this key; retry after ${limited.retryAfterS} s`,
-        [],
-        { "Retry-After": String(limited.retryAfterS) },
-      );
-    }
-    const params = parseParams(c.req.param()) as ParamsOf<R>;
-    const body = (route.body ? await readJsonBody(c, route.body.schema) : undefined) as BodyOf<R>;
-    const result = handler({ c, owner, body, params });
-    if (state.options.selfCheck)
-      assertAnswerMatches(route.success.schema, result, route.operationId);
-    return c.json(result, route.success.status);
-  });
-  api.all(path, (c) => {
-    throw new ApiError(
-      "method_not_allowed",
-      `${c.req.method} is not allowed here; use ${method}`,
-      [],
-      {
-        Allow: method,
-      },
-    );
-  });
+  // One handler for every method, so Hono calls it directly instead of composing two.
+  api.all(
+    path,
+    layer((c, note) => {
+      // Hono answers a HEAD with the GET route, leaving out the body.
+      const asked = c.req.method === "HEAD" ? "GET" : c.req.method;
+      if (asked !== method) {
+        throw new ApiError(
+          "method_not_allowed",
+          `${c.req.method} is not allowed here; use ${method}`,
+          [],
+          { Allow: method },
+        );
+      }
+      note.route = route.operationId;
+      const owner = authenticate(c, state.options.apiKeys);
+      note.keyId = owner.keyId;
+      const limited = state.limiter?.take(owner.keyId);
+      if (limited && !limited.ok) {
+        throw new ApiError(
+          "rate_limited",
+          `Too many requests for this key; retry after ${limited.retryAfterS} s`,
+          [],
+          { "Retry-After": String(limited.retryAfterS) },
+        );
+      }
+      const params = parseParams(c.req.param()) as ParamsOf<R>;
+      const answer = (body: BodyOf<R>) => {
+        const result = handler({ c, note, owner, body, params });
+        if (state.options.selfCheck)
+          assertAnswerMatches(route.success.schema, result, route.operationId);
+        return c.json(result, route.success.status);
+      };
+      // A route with no body answers at once: no promise on a poll's path.
+      return route.body
+        ? readJsonBody(c, note, route.body.schema).then((body) => answer(body as BodyOf<R>))
+        : answer(undefined as BodyOf<R>);
+    }),
+  );
 }
 
 /** A Hono app with every route of the table, to mount at the root and under the base path. */
-export function apiRoutes(state: FakeState): Hono<FakeEnv> {
+export function apiRoutes(state: FakeState, layer: ApiLayer): Hono<FakeEnv> {
   const api = new Hono<FakeEnv>();
   const byId = handlers(state);
-  register(api, state, routes.createImageTask, byId.createImageTask);
-  register(api, state, routes.getTaskResult, byId.getTaskResult);
+  register(api, state, layer, routes.createImageTask, byId.createImageTask);
+  register(api, state, layer, routes.getTaskResult, byId.getTaskResult);
   return api;
 }

@@ -1,7 +1,7 @@
 /**
  * The fake as a Hono app: `app.fetch` serves it in-process with no port; `start()` serves it on Node.
- * This module only assembles: each middleware and route lives with the concern it serves. Order is
- * scope: what is registered before a middleware never passes through it.
+ * This module only assembles: each route, and the layer around the API's, lives with the concern it
+ * serves.
  */
 import { Hono } from "hono";
 import { RegExpRouter } from "hono/router/reg-exp-router";
@@ -10,7 +10,7 @@ import { createFakeController, type FakeController } from "../core/fake-controll
 import { createFakeState } from "../core/fake-state.js";
 import { type FakeOptionsInput, parseFakeOptions } from "../core/options.js";
 import { createRequestLog } from "../core/request-log.js";
-import { apiMiddleware } from "./api-middleware.js";
+import { apiLayer } from "./api-layer.js";
 import { apiRoutes } from "./api-routes.js";
 import { controlRoutes } from "./control-routes.js";
 import { CONTROL_PREFIX } from "./control-table.js";
@@ -38,14 +38,15 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   servePages(app, { control: options.control });
   serveOpenApi(app, options.publicUrl);
   const log = createRequestLog(options.log, options.logTo);
-  // The control API is never journaled, faulted or given CORS: it comes before the API's middleware.
+  // The control API is never journaled, faulted or given CORS: only the API's routes are layered.
   if (options.control) app.route(CONTROL_PREFIX, controlRoutes(state, log));
-  app.use(apiMiddleware(state, log));
-  const api = apiRoutes(state);
+  const layer = apiLayer(state, log);
+  const api = apiRoutes(state, layer);
   app.route(BASE_PATH, api);
   app.route("/", api);
-  serveImages(app, state);
-  app.notFound(answerUnknownRoute);
+  serveImages(app, state, layer);
+  // A path nobody serves is the API's: journaled, faulted and given CORS like its routes.
+  app.notFound(layer(answerUnknownRoute));
   app.onError(answerErrors);
   return Object.assign(app, { fake: createFakeController(state) });
 }

@@ -16,6 +16,6 @@ export function logControlRequests(log: RequestLog, clock: Clock): MiddlewareHan
     if (c.req.header(INSPECTOR_HEADER) !== undefined) return;
     const durationMs = msSince(started);
     const { method, path } = c.req;
-    log.write({ at, durationMs, method, path, status: c.res.status, taskId: c.get("taskId") });
+    log.write({ at, durationMs, method, path, status: c.res.status });
   };
 }

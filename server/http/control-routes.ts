@@ -188,7 +188,7 @@ function handlers(state: FakeState): ControlHandlers {
       }
       const changed = state.tasks.change(task, plan, now);
       if (!changed.ok) throw new ControlError(409, changed.problem);
-      return describeTask(state, task, now);
+      return describeTask(state, changed.task, now);
     },
     taskImage({ c, params }) {
       const task = taskOr404(params.id);

@@ -36,7 +36,7 @@ export interface CrossOrigin {
   /** The answer to a preflight of an API or image route; undefined for any other request. */
   preflight(c: Context<FakeEnv>): Response | undefined;
   /** Adds the CORS headers to an answer for an allowed origin. */
-  addHeaders(c: Context<FakeEnv>): void;
+  addHeaders(c: Context<FakeEnv>, answer: Response): void;
 }
 
 /**
@@ -71,19 +71,19 @@ export function crossOrigin(origins: readonly string[]): CrossOrigin {
         "Access-Control-Max-Age": PREFLIGHT_CACHE_S,
       });
     },
-    addHeaders(c) {
+    addHeaders(c, answer) {
       // CORS off: no answer carries a CORS header, and none varies by origin.
       if (origins.length === 0 || routeAtPath(c.req.path) === undefined) return;
       const origin = c.req.header("origin");
       if (!allows(origin)) {
         // A cache between the fake and two pages must not hand one page's answer to the other.
-        if (!any) c.res.headers.append("Vary", "Origin");
+        if (!any) answer.headers.append("Vary", "Origin");
         return;
       }
       for (const [name, value] of Object.entries(originHeaders(origin, any))) {
-        c.res.headers.set(name, value);
+        answer.headers.set(name, value);
       }
-      c.res.headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+      answer.headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     },
   };
 }

@@ -97,15 +97,16 @@ export function answerUnknownRoute(c: Context): Response {
  * The app's error handler: an ApiError as its assumed answer, an aborted request as a quiet 400
  * nobody receives, anything else as a 500 that says so.
  */
-export function answerErrors(error: Error, c: Context<FakeEnv>): Response {
+export function answerErrors(error: unknown, c: Context<FakeEnv>): Response {
   if (error instanceof ApiError)
     return errorResponse(error, { method: c.req.method, path: c.req.path });
   if (error instanceof RequestAborted) {
-    c.set("aborted", true);
     return Response.json(fakeErrorBody(400, error.message), { status: 400 });
   }
   const selfCheck = error instanceof SelfCheckError;
   if (!selfCheck) console.error("image2-kit fake: unexpected error", error);
-  const msg = selfCheck ? error.message : `The fake failed unexpectedly: ${error.message}`;
+  const msg = selfCheck
+    ? error.message
+    : `The fake failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
   return Response.json(fakeErrorBody(500, msg), { status: 500 });
 }

@@ -3,19 +3,19 @@
  * connection cut. The control API is never faulted, so a test can always clear what it set.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { Context, Next } from "hono";
+import type { Context } from "hono";
 import { assumedError } from "../../contract/assumed-errors.js";
 import type { FakeState } from "../core/fake-state.js";
 import type { FaultRule } from "../core/faults.js";
 import { fakeErrorBody } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { identifyRequest } from "./request-input.js";
+import type { RequestNote } from "./request-note.js";
 
 /** Marks the in-process stand-in for a cut connection, so the fake's fetch can reject like a real one. */
 export const DROPPED_HEADER = "x-image2-kit-dropped";
 
 function droppedResponse(c: Context<FakeEnv>): Response {
-  c.set("dropped", true);
   const socket = c.env?.outgoing?.socket;
   if (socket) {
     socket.destroy();
@@ -39,25 +39,25 @@ const waitFor = (c: Context<FakeEnv>, ms: number) =>
 
 /**
  * Answers the request as `rule` says: after its delay, with its status or a cut connection, or,
- * for a latency rule, by handing it on to `next`.
+ * for a latency rule, with the route's own `answer`.
  */
 export async function applyFault(
   c: Context<FakeEnv>,
   state: FakeState,
+  note: RequestNote,
   rule: FaultRule,
-  next: Next,
-): Promise<void> {
-  c.set("fault", rule.id);
+  answer: () => Response | Promise<Response>,
+): Promise<Response> {
+  note.fault = rule.id;
   const { action } = rule;
-  if (action.type !== "latency") await identifyRequest(c, state.options.apiKeys);
+  if (action.type !== "latency") await identifyRequest(c, note, state.options.apiKeys);
   await waitFor(c, state.faults.delayOf(action));
   switch (action.type) {
     case "latency":
-      await next();
-      return;
+      return answer();
     case "drop":
-      c.res = droppedResponse(c);
-      return;
+      note.outcome = "dropped";
+      return droppedResponse(c);
     case "status": {
       const fallback =
         action.status === 429
@@ -67,7 +67,7 @@ export async function applyFault(
         ...(action.status === 429 && { "Retry-After": "1" }),
         ...action.headers,
       };
-      c.res = c.json(action.body ?? fallback.body, action.status as 400, headers);
+      return c.json(action.body ?? fallback.body, action.status as 400, headers);
     }
   }
 }

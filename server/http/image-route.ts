@@ -4,6 +4,7 @@ import type { FakeState } from "../core/fake-state.js";
 import { finishedAt, IMAGE_LIFETIME_MS, statusAt } from "../core/tasks.js";
 import { IMAGE_ROUTE, imageNameOfFile } from "../images/image-path.js";
 import { renderPicture } from "../images/picture.js";
+import type { ApiLayer } from "./api-layer.js";
 import type { FakeEnv } from "./fake-env.js";
 
 /** An image's PNG, or why there is none. */
@@ -35,18 +36,21 @@ export function imageNamed(state: FakeState, name: string | undefined, now: numb
 export const pngResponse = (c: Context<FakeEnv>, png: Buffer) =>
   c.body(new Uint8Array(png), 200, { "Content-Type": "image/png" });
 
-export function serveImages(app: Hono<FakeEnv>, state: FakeState): void {
-  app.get(IMAGE_ROUTE, (c) => {
-    c.set("route", "image");
-    const file = c.req.param("file");
-    const image = imageNamed(state, imageNameOfFile(file), state.clock.now());
-    // Errors in JSON like every other answer of the fake, so clients parse one kind of error body.
-    if (!image.ok) {
-      return c.json(
-        { message: image.reason === "expired" ? EXPIRED_IMAGE : `No image '${file}'` },
-        404,
-      );
-    }
-    return pngResponse(c, image.png);
-  });
+export function serveImages(app: Hono<FakeEnv>, state: FakeState, layer: ApiLayer): void {
+  app.get(
+    IMAGE_ROUTE,
+    layer((c, note) => {
+      note.route = "image";
+      const file = c.req.param("file") ?? "";
+      const image = imageNamed(state, imageNameOfFile(file), state.clock.now());
+      // Errors in JSON like every other answer of the fake, so clients parse one kind of error body.
+      if (!image.ok) {
+        return c.json(
+          { message: image.reason === "expired" ? EXPIRED_IMAGE : `No image '${file}'` },
+          404,
+        );
+      }
+      return pngResponse(c, image.png);
+    }),
+  );
 }

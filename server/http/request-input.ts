@@ -9,6 +9,7 @@ import { bodyHashOf, keyIdOf } from "../core/journal.js";
 import { PLAN_HEADERS, type PlanOverride, PlanOverrideHeaders } from "../core/task-planner.js";
 import { ApiError, describeIssues, issuesOf, RequestAborted } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
+import type { RequestNote } from "./request-note.js";
 
 /** The largest request body the fake reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -40,9 +41,7 @@ export function authenticate(
       "This API key is not accepted (the fake was started with --api-key)",
     );
   }
-  const keyId = keyIdOf(key);
-  c.set("keyId", keyId);
-  return { key, keyId };
+  return { key, keyId: keyIdOf(key) };
 }
 
 /** A request body read within MAX_BODY_BYTES, or why it could not be. */
@@ -114,36 +113,38 @@ export function parseJsonBytes(
  * would have: its name, the key's fingerprint (an accepted key only), a poll's task id and a
  * create's body hash. Never throws: what cannot be read stays unset.
  *
- * @example if (rule.action.type !== "latency") await identifyRequest(c, state.options.apiKeys);
+ * @example if (rule.action.type !== "latency") await identifyRequest(c, note, state.options.apiKeys);
  */
 export async function identifyRequest(
   c: Context<FakeEnv>,
+  note: RequestNote,
   acceptedKeys: readonly string[],
 ): Promise<void> {
   const route = routeNameOf(c.req.method, c.req.path);
   if (route !== "createImageTask" && route !== "getTaskResult") return;
-  c.set("route", route);
+  note.route = route;
   try {
-    authenticate(c, acceptedKeys);
+    note.keyId = authenticate(c, acceptedKeys).keyId;
   } catch {
     return;
   }
   if (route === "getTaskResult") {
     const segment = c.req.path.slice(c.req.path.lastIndexOf("/") + 1);
     try {
-      c.set("taskId", decodeURIComponent(segment));
+      note.taskId = decodeURIComponent(segment);
     } catch {
-      c.set("taskId", segment);
+      note.taskId = segment;
     }
     return;
   }
   const read = await readBody(c).catch(() => undefined);
-  if (read?.ok) c.set("bodyHash", bodyHashOf(read.bytes));
+  if (read?.ok) note.bodyHash = bodyHashOf(read.bytes);
 }
 
 /** The JSON body, parsed with the route's schema: every problem listed at once. */
 export async function readJsonBody<S extends z.ZodType>(
   c: Context<FakeEnv>,
+  note: RequestNote,
   schema: S,
 ): Promise<z.output<S>> {
   const contentType = c.req.header("content-type");
@@ -155,7 +156,7 @@ export async function readJsonBody<S extends z.ZodType>(
   }
   const read = await readBody(c);
   if (!read.ok) throw new ApiError("payload_too_large", TOO_LARGE_MESSAGE, [], TOO_LARGE_HEADERS);
-  c.set("bodyHash", bodyHashOf(read.bytes));
+  note.bodyHash = bodyHashOf(read.bytes);
   const json = parseJsonBytes(read.bytes);
   if (!json.ok) throw new ApiError("malformed_json", `The body is not valid JSON: ${json.message}`);
   const parsed = schema.safeParse(json.value);

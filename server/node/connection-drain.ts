@@ -24,21 +24,30 @@ export class ConnectionDrain {
   constructor() {
     const drain = this;
     this.ServerResponse = class DrainingResponse extends ServerResponse<IncomingMessage> {
+      // Node passes options its types do not list (a highWaterMark): all are handed on.
       constructor(...args: ConstructorParameters<typeof ServerResponse<IncomingMessage>>) {
         super(...args);
-        drain.#received(args[0].socket, this);
+        drain.#received(args[0].socket);
       }
 
-      override writeHead(statusCode: number, ...rest: [unknown?, unknown?]): this {
+      // Written without rest parameters: this runs on every answer, and a rest array is built each time.
+      override writeHead(statusCode: number, second?: unknown, third?: unknown): this {
         // The last answer on its connection says so, so the client opens no further request on it.
         if (drain.#draining && (drain.#inFlight.get(this.req.socket) ?? 0) <= 1) {
-          const raw = rest.findIndex(Array.isArray);
           // A raw header list (the proxy's) takes it in the list: setHeader would turn the list
           // into single headers, folding repeated ones (two Set-Cookie) into the last.
-          if (raw >= 0) rest[raw] = [...(rest[raw] as string[]), "Connection", "close"];
+          if (Array.isArray(second)) second = [...second, "Connection", "close"];
+          else if (Array.isArray(third)) third = [...third, "Connection", "close"];
           else this.setHeader("Connection", "close");
         }
-        return super.writeHead(statusCode, ...(rest as [string, OutgoingHttpHeaders]));
+        return super.writeHead(statusCode, second as string, third as OutgoingHttpHeaders);
+      }
+
+      // Node detaches the connection from an answer once it is sent: a method, where a listener
+      // on each answer's 'close' would be a closure and a listener per request.
+      override detachSocket(socket: Socket): void {
+        super.detachSocket(socket);
+        drain.#answered(socket);
       }
     };
   }
@@ -73,13 +82,15 @@ export class ConnectionDrain {
     return closed.finally(() => clearTimeout(force));
   }
 
-  #received(socket: Socket, res: ServerResponse): void {
+  #received(socket: Socket): void {
     this.#inFlight.set(socket, (this.#inFlight.get(socket) ?? 0) + 1);
-    res.once("close", () => {
-      const left = (this.#inFlight.get(socket) ?? 1) - 1;
-      if (!this.#inFlight.has(socket)) return;
-      this.#inFlight.set(socket, left);
-      if (this.#draining && left === 0) socket.destroySoon();
-    });
+  }
+
+  // A connection that closes before its answer is sent leaves #inFlight on its own 'close'.
+  #answered(socket: Socket): void {
+    const left = this.#inFlight.get(socket);
+    if (left === undefined) return;
+    this.#inFlight.set(socket, left - 1);
+    if (this.#draining && left <= 1) socket.destroySoon();
   }
 }

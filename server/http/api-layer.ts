@@ -1,0 +1,105 @@
+/**
+ * What every API and image request passes through, as one wrapper around its route's handler: a
+ * CORS preflight is answered, a fault rule may answer or delay the request, a thrown ApiError
+ * becomes the API's error answer, CORS headers are added, and the request is written to the
+ * journal once answered, with how long it took, and handed to the request log.
+ *
+ * A wrapper rather than a middleware: with one handler per route Hono calls it directly, without
+ * composing a chain of promises, and a handler that has nothing to wait for (a poll) answers
+ * without any promise. The fake's pages and the control API are not wrapped, so they stay out of
+ * the journal, the fault rules and CORS.
+ */
+import type { Context } from "hono";
+import type { FakeState } from "../core/fake-state.js";
+import type { JournalEntry } from "../core/journal.js";
+import { msSince, type RequestLog } from "../core/request-log.js";
+import { clientIsGone, retryAfterMsOf } from "./answer-facts.js";
+import { crossOrigin } from "./cors.js";
+import { answerErrors, RequestAborted } from "./errors.js";
+import type { FakeEnv } from "./fake-env.js";
+import { applyFault } from "./fault-answer.js";
+import { newNote, type RequestNote } from "./request-note.js";
+
+/** A route's own work: its answer, or a promise of it when it must wait (for a body). */
+export type ApiHandler = (c: Context<FakeEnv>, note: RequestNote) => Response | Promise<Response>;
+
+/** Wraps a route's handler in the API's layer: a Hono handler, or the app's not-found handler. */
+export type ApiLayer = (
+  handler: ApiHandler,
+) => (c: Context<FakeEnv>) => Response | Promise<Response>;
+
+export function apiLayer(state: FakeState, log: RequestLog | undefined): ApiLayer {
+  const cors = crossOrigin(state.options.cors);
+  const finish = (
+    c: Context<FakeEnv>,
+    note: RequestNote,
+    answer: Response,
+    at: number,
+    started: number,
+  ): Response => {
+    cors.addHeaders(c, answer);
+    const entry = journalEntry(c, note, answer, at, msSince(started));
+    state.journal.add(entry);
+    log?.write(entry);
+    return answer;
+  };
+  return (handler) => (c) => {
+    const at = state.clock.now();
+    const started = performance.now();
+    const note = newNote();
+    // A preflight is the browser's question, not the page's request: no fault rule takes it.
+    const preflight = cors.preflight(c);
+    if (preflight) return finish(c, note, preflight, at, started);
+    const rule = state.faults.take(c.req.method, c.req.path);
+    const answer = rule
+      ? applyFault(c, state, note, rule, () => answerOf(c, note, handler))
+      : answerOf(c, note, handler);
+    return answer instanceof Promise
+      ? answer.then((settled) => finish(c, note, settled, at, started))
+      : finish(c, note, answer, at, started);
+  };
+}
+
+/** The handler's answer, an error it throws or rejects with answered as the API answers it. */
+function answerOf(
+  c: Context<FakeEnv>,
+  note: RequestNote,
+  handler: ApiHandler,
+): Response | Promise<Response> {
+  const answerError = (error: unknown) => {
+    if (error instanceof RequestAborted) note.outcome = "aborted";
+    return answerErrors(error, c);
+  };
+  try {
+    const answer = handler(c, note);
+    return answer instanceof Promise ? answer.catch(answerError) : answer;
+  } catch (error) {
+    return answerError(error);
+  }
+}
+
+function journalEntry(
+  c: Context<FakeEnv>,
+  note: RequestNote,
+  answer: Response,
+  at: number,
+  durationMs: number,
+): Omit<JournalEntry, "seq"> {
+  const outcome = note.outcome ?? (clientIsGone(c) ? "aborted" : undefined);
+  // Unset fields stay undefined, which JSON leaves out: no copying on every request.
+  return {
+    at,
+    durationMs,
+    method: c.req.method,
+    path: c.req.path,
+    status: outcome ? 0 : answer.status,
+    outcome,
+    route: note.route,
+    keyId: note.keyId,
+    taskId: note.taskId,
+    taskStatus: note.taskStatus,
+    retryAfterMs: outcome ? undefined : retryAfterMsOf(answer, at),
+    bodyHash: note.bodyHash,
+    fault: note.fault,
+  };
+}
