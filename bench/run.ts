@@ -11,6 +11,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import autocannon from "autocannon";
+import { startFlags } from "../scripts/build.mjs";
 import { runProcess } from "../scripts/process.js";
 import { AUTH, CREATE_BODY, createTask, type Figures, load as loadFake } from "./fake-load.js";
 import { median } from "./stats.js";
@@ -41,16 +42,8 @@ async function startServer(command: string[]): Promise<Server> {
   return { url: await running.listening, child: running.child, stop: () => running.stop() };
 }
 
-/** `npm start`'s command, read from package.json so the two cannot drift apart. */
-function npmStartCommand(): string[] {
-  const scripts = (
-    JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }
-  ).scripts;
-  const start = scripts.start?.split("&&").at(-1)?.trim().split(/\s+/) ?? [];
-  if (start[0] !== "node")
-    throw new Error(`npm start no longer runs node directly: ${scripts.start}`);
-  return [process.execPath, ...start.slice(1)];
-}
+/** `npm start`'s command, its Node flags read from package.json so the two cannot drift apart. */
+const npmStartCommand = () => [process.execPath, ...startFlags(), "scripts/start.mjs", "serve"];
 // Without its request log, as the baseline has none: bench/log-cost.ts measures what the log costs.
 const FAKE = [...npmStartCommand(), "--port", "0", "--log", "off"];
 const BASELINE = [process.execPath, "--import", "tsx", "bench/baseline-server.ts"];

@@ -13,6 +13,7 @@ import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { startFlags } from "../scripts/build.mjs";
 import { type RunningProcess, runProcess } from "../scripts/process.js";
 import { median } from "./stats.js";
 
@@ -112,8 +113,8 @@ async function main(): Promise<number> {
     runProcess(
       process.execPath,
       [
-        // As `npm start` runs it.
-        "--max-semi-space-size=4",
+        // With the Node flags `npm start` runs it with.
+        ...startFlags(),
         "dist/server/cli.js",
         "serve",
         "--port",

@@ -108,16 +108,21 @@ export class TaskPlanner {
 
   plan(request: CreateImageRequest, output: OutputSize, fromHeaders: PlanOverride): TaskPlan {
     const queued = this.#takeQueued();
-    const override = { ...queued, ...fromHeaders };
     const timings = profileTimings(this.options.profile, request, output);
     const drawn = this.random.next() < this.options.failureRate ? "failed" : "completed";
     const impossible = output.pixels === undefined;
     const fallback = defaultErrorOf(request.ratio, output);
+    // The headers' override wins over a queued one, field by field.
     return {
-      queuedMs: override.queuedMs ?? this.options.queuedMs ?? timings.queuedMs,
-      processingMs: override.processingMs ?? this.options.processingMs ?? timings.processingMs,
-      outcome: impossible ? "failed" : (override.outcome ?? drawn),
-      error: impossible ? fallback : (override.error ?? fallback),
+      queuedMs:
+        fromHeaders.queuedMs ?? queued.queuedMs ?? this.options.queuedMs ?? timings.queuedMs,
+      processingMs:
+        fromHeaders.processingMs ??
+        queued.processingMs ??
+        this.options.processingMs ??
+        timings.processingMs,
+      outcome: impossible ? "failed" : (fromHeaders.outcome ?? queued.outcome ?? drawn),
+      error: impossible ? fallback : (fromHeaders.error ?? queued.error ?? fallback),
     };
   }
 

@@ -66,16 +66,19 @@ function answerOf(
   note: RequestNote,
   handler: ApiHandler,
 ): Response | Promise<Response> {
-  const answerError = (error: unknown) => {
-    if (error instanceof RequestAborted) note.outcome = "aborted";
-    return answerErrors(error, c);
-  };
   try {
     const answer = handler(c, note);
-    return answer instanceof Promise ? answer.catch(answerError) : answer;
+    return answer instanceof Promise
+      ? answer.catch((error: unknown) => answerError(c, note, error))
+      : answer;
   } catch (error) {
-    return answerError(error);
+    return answerError(c, note, error);
   }
+}
+
+function answerError(c: Context<FakeEnv>, note: RequestNote, error: unknown): Response {
+  if (error instanceof RequestAborted) note.outcome = "aborted";
+  return answerErrors(error, c);
 }
 
 function journalEntry(

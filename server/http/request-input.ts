@@ -167,8 +167,6 @@ export async function readJsonBody<S extends z.ZodType>(
   return parsed.data;
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
 /**
  * A header's text as its client wrote it. A header is bytes: Node reads them as latin1, while curl
  * and fetch send UTF-8, so `x-fake-error: 内容违规` would otherwise become mojibake. Bytes that are
@@ -178,7 +176,7 @@ function headerText(value: string): string {
   // Only bytes 0x80 to 0xFF can start a UTF-8 sequence; a char past 0xFF means no bytes to reread.
   if (!/[\x80-\xff]/.test(value) || /[\u0100-\uffff]/.test(value)) return value;
   try {
-    return strictUtf8.decode(Buffer.from(value, "latin1"));
+    return utf8.decode(Buffer.from(value, "latin1"));
   } catch {
     return value;
   }
