@@ -214,6 +214,8 @@ export class FaultSet {
 
   /** The first rule that applies to this request, counted as applied; used-up rules are removed. */
   take(method: string, path: string): FaultRule | undefined {
+    // Every API request asks, and most fakes have no rule: nothing to search, no closure to make.
+    if (this.#rules.length === 0) return undefined;
     const rule = this.#rules.find(
       (candidate) =>
         matches(candidate, method, path) &&

@@ -11,7 +11,6 @@
  */
 import type { Context } from "hono";
 import type { FakeState } from "../core/fake-state.js";
-import type { JournalEntry } from "../core/journal.js";
 import { msSince, type RequestLog } from "../core/request-log.js";
 import { clientIsGone, retryAfterMsOf } from "./answer-facts.js";
 import { crossOrigin } from "./cors.js";
@@ -34,29 +33,32 @@ export function apiLayer(state: FakeState, log: RequestLog | undefined): ApiLaye
     c: Context<FakeEnv>,
     note: RequestNote,
     answer: Response,
-    at: number,
     started: number,
   ): Response => {
     cors.addHeaders(c, answer);
-    const entry = journalEntry(c, note, answer, at, msSince(started));
-    state.journal.add(entry);
-    log?.write(entry);
+    note.durationMs = msSince(started);
+    note.outcome ??= clientIsGone(c) ? "aborted" : undefined;
+    if (note.outcome === undefined) {
+      note.status = answer.status;
+      note.retryAfterMs = retryAfterMsOf(answer, note.at);
+    }
+    state.journal.add(note);
+    log?.write(note);
     return answer;
   };
   return (handler) => (c) => {
-    const at = state.clock.now();
+    const note = newNote(c, state.clock.now());
     const started = performance.now();
-    const note = newNote();
     // A preflight is the browser's question, not the page's request: no fault rule takes it.
     const preflight = cors.preflight(c);
-    if (preflight) return finish(c, note, preflight, at, started);
-    const rule = state.faults.take(c.req.method, c.req.path);
+    if (preflight) return finish(c, note, preflight, started);
+    const rule = state.faults.take(note.method, note.path);
     const answer = rule
       ? applyFault(c, state, note, rule, () => answerOf(c, note, handler))
       : answerOf(c, note, handler);
     return answer instanceof Promise
-      ? answer.then((settled) => finish(c, note, settled, at, started))
-      : finish(c, note, answer, at, started);
+      ? answer.then((settled) => finish(c, note, settled, started))
+      : finish(c, note, answer, started);
   };
 }
 
@@ -79,30 +81,4 @@ function answerOf(
 function answerError(c: Context<FakeEnv>, note: RequestNote, error: unknown): Response {
   if (error instanceof RequestAborted) note.outcome = "aborted";
   return answerErrors(error, c);
-}
-
-function journalEntry(
-  c: Context<FakeEnv>,
-  note: RequestNote,
-  answer: Response,
-  at: number,
-  durationMs: number,
-): Omit<JournalEntry, "seq"> {
-  const outcome = note.outcome ?? (clientIsGone(c) ? "aborted" : undefined);
-  // Unset fields stay undefined, which JSON leaves out: no copying on every request.
-  return {
-    at,
-    durationMs,
-    method: c.req.method,
-    path: c.req.path,
-    status: outcome ? 0 : answer.status,
-    outcome,
-    route: note.route,
-    keyId: note.keyId,
-    taskId: note.taskId,
-    taskStatus: note.taskStatus,
-    retryAfterMs: outcome ? undefined : retryAfterMsOf(answer, at),
-    bodyHash: note.bodyHash,
-    fault: note.fault,
-  };
 }

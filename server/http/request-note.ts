@@ -1,22 +1,30 @@
 /**
- * What answering one API request learns for its journal entry: the handlers, the fault rules and
- * the error answers each fill in what they know, and the API layer writes the entry from it.
+ * The journal entry of one API request, filled in as the request is answered: the API layer opens
+ * it with what the request says, the handlers, the fault rules and the error answers add what they
+ * learn, and the layer closes it with the answer and adds it to the journal as it is.
  */
+import type { Context } from "hono";
 import type { JournalEntry } from "../core/journal.js";
+import type { FakeEnv } from "./fake-env.js";
 
-export type RequestNote = {
-  -readonly [K in "route" | "keyId" | "taskId" | "taskStatus" | "bodyHash" | "fault" | "outcome"]:
-    | JournalEntry[K]
-    | undefined;
-};
+export type RequestNote = { -readonly [K in keyof Omit<JournalEntry, "seq">]: JournalEntry[K] };
 
-/** An empty note, every field present: notes then share one shape. */
-export const newNote = (): RequestNote => ({
+/**
+ * A request's entry, every field present so that entries share one shape; `durationMs` and
+ * `status` are set once it is answered.
+ */
+export const newNote = (c: Context<FakeEnv>, at: number): RequestNote => ({
+  at,
+  durationMs: 0,
+  method: c.req.method,
+  path: c.req.path,
+  status: 0,
+  outcome: undefined,
   route: undefined,
   keyId: undefined,
   taskId: undefined,
   taskStatus: undefined,
+  retryAfterMs: undefined,
   bodyHash: undefined,
   fault: undefined,
-  outcome: undefined,
 });
