@@ -64,7 +64,7 @@ describe("the request log", () => {
     });
   });
 
-  it("shows a path's line breaks, control characters and bidi marks encoded, never obeyed", async () => {
+  it("shows a path's and a task id's line breaks, control characters and bidi marks encoded, never obeyed", async () => {
     const out = sink();
     const log = createRequestLog("pretty", out);
     log?.write({
@@ -72,14 +72,17 @@ describe("the request log", () => {
       path: "/v1/result/x\n12:00:00.000 GET /forged 200\u202e\u0007\ud800",
     });
     log?.write({ ...request, path: `/${"a".repeat(2000)}` });
+    // A poll's task id is what the client asked for, checked or not.
+    log?.write({ ...request, taskId: "x\n12:00:00.000 GET /forged 200\x1b[2J" });
     await nextTurn();
-    const [first = "", second = ""] = out.text().split("\n");
+    const [first = "", second = "", third = ""] = out.text().split("\n");
     expect(first).toContain(
       "/v1/result/x%0A12:00:00.000%20GET%20/forged%20200%E2%80%AE%07%EF%BF%BD 200",
     );
     expect(second.length).toBeLessThan(700);
     expect(second).toContain(`/${"a".repeat(511)}… 200`);
-    expect(out.text().split("\n")).toHaveLength(3);
+    expect(third).toContain(" x%0A12:00:00.000%20GET%20/forged%20200%1B[2J processing");
+    expect(out.text().split("\n")).toHaveLength(4);
   });
 
   it("gathers the lines of one turn of the event loop into one write", async () => {

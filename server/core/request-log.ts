@@ -27,8 +27,8 @@ export interface LogSink {
 const MAX_BACKLOG_BYTES = 1024 * 1024;
 /** Lines are written at the latest once this much has gathered, whatever the loop does. */
 const BATCH_BYTES = 64 * 1024;
-const MAX_PATH_SHOWN = 512;
-/** Visible ASCII only: anything else in a path (a decoded %0A, a bidi mark) is shown escaped. */
+const MAX_SHOWN = 512;
+/** Visible ASCII only: anything else a client wrote (a decoded %0A, a bidi mark) is shown escaped. */
 const PLAIN_PATH = /^[\x21-\x7e]*$/;
 
 /** The real time since `started` (a `performance.now()`), in ms to two decimals: a line's duration. */
@@ -47,12 +47,13 @@ function percentEncoded(char: string): string {
 }
 
 /**
- * A path as one token a reader can trust: a decoded line break, control character or bidi mark
- * is shown percent-encoded, never obeyed; a very long path is cut.
+ * What a client wrote (a path, the task id a poll asked for) as one token a reader can trust: a
+ * decoded line break, control character or bidi mark is shown percent-encoded, never obeyed; a
+ * very long one is cut.
  */
-function shownPath(path: string): string {
-  const cut = path.length > MAX_PATH_SHOWN;
-  const head = cut ? path.slice(0, MAX_PATH_SHOWN) : path;
+function shown(text: string): string {
+  const cut = text.length > MAX_SHOWN;
+  const head = cut ? text.slice(0, MAX_SHOWN) : text;
   const safe = PLAIN_PATH.test(head) ? head : head.replace(/[^\x21-\x7e]/gu, percentEncoded);
   return cut ? `${safe}…` : safe;
 }
@@ -131,14 +132,14 @@ export class RequestLog {
   }
 
   #prettyLine(request: LoggedRequest): string {
-    const status = request.outcome ?? String(request.status);
-    const shown = this.#colour
-      ? `${COLOURS[Math.floor(request.status / 100) as keyof typeof COLOURS] ?? "\x1b[35m"}${status}\x1b[0m`
-      : status;
+    const outcome = request.outcome ?? String(request.status);
+    const status = this.#colour
+      ? `${COLOURS[Math.floor(request.status / 100) as keyof typeof COLOURS] ?? "\x1b[35m"}${outcome}\x1b[0m`
+      : outcome;
     const ms = request.durationMs;
-    return `${this.#timeOfDay(request.at, false)} ${request.method} ${shownPath(request.path)} ${shown} ${
+    return `${this.#timeOfDay(request.at, false)} ${request.method} ${shown(request.path)} ${status} ${
       ms < 10 ? ms.toFixed(1) : Math.round(ms)
-    }ms${request.taskId === undefined ? "" : ` ${request.taskId}`}${
+    }ms${request.taskId === undefined ? "" : ` ${shown(request.taskId)}`}${
       request.taskStatus === undefined ? "" : ` ${request.taskStatus}`
     }${request.fault === undefined ? "" : ` (${request.fault})`}\n`;
   }

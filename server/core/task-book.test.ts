@@ -126,6 +126,17 @@ describe("the task book", () => {
     expect(grownMb).toBeLessThan(10);
   });
 
+  it("cuts a prompt at 200 characters, never in the middle of a character", () => {
+    const book = new TaskBook("cut", 10);
+    const promptOf = (prompt: string) => {
+      create(book, {}, NOW, { ...request, prompt });
+      return book.listRecent().at(-1)?.request.prompt;
+    };
+    expect(promptOf(`${"a".repeat(199)}😀${"b".repeat(10)}`)).toBe("a".repeat(199));
+    expect(promptOf(`${"a".repeat(198)}😀${"b".repeat(10)}`)).toBe(`${"a".repeat(198)}😀`);
+    expect(promptOf(`\ud800${"a".repeat(300)}`)).toBe(`\ud800${"a".repeat(199)}`);
+  });
+
   it("refuses a create past the distinct ids one millisecond can hold", () => {
     const book = new TaskBook("burst", 10);
     const ids = new Set<string>();

@@ -74,10 +74,15 @@ function summaryOf({ request, output }: NewTask): KeptTask["request"] {
 
 /**
  * The first `max` characters of a text, in a string of their own: V8's slice of a long string
- * keeps the whole of it alive, and a prompt may be a MiB, ten thousand times over.
+ * keeps the whole of it alive, and a prompt may be a MiB, ten thousand times over. A pair of
+ * surrogates (an emoji) is kept whole or left out, never cut in two.
  */
 function firstChars(text: string, max: number): string {
-  return text.length <= max ? text : Buffer.from(text.slice(0, max)).toString();
+  if (text.length <= max) return text;
+  const high = text.charCodeAt(max - 1);
+  const end = high >= 0xd800 && high <= 0xdbff ? max - 1 : max;
+  // UTF-16 both ways: a copy of the code units as they are, lone surrogates included.
+  return Buffer.from(text.slice(0, end), "utf16le").toString("utf16le");
 }
 
 export type Created =

@@ -13,10 +13,15 @@ import {
 } from "node:http";
 import type { Socket } from "node:net";
 
+/** A connection's requests received and not yet answered, and the answer to the last received. */
+interface InFlight {
+  count: number;
+  latest: ServerResponse | undefined;
+}
+
 export class ConnectionDrain {
   #draining = false;
-  /** Each open connection and how many of its requests are received and not yet answered. */
-  readonly #inFlight = new Map<Socket, number>();
+  readonly #inFlight = new Map<Socket, InFlight>();
 
   /** The response class to create the server with: it closes connections while draining. */
   readonly ServerResponse: typeof ServerResponse<IncomingMessage>;
@@ -27,13 +32,14 @@ export class ConnectionDrain {
       // Node passes options its types do not list (a highWaterMark): all are handed on.
       constructor(...args: ConstructorParameters<typeof ServerResponse<IncomingMessage>>) {
         super(...args);
-        drain.#received(args[0].socket);
+        drain.#received(args[0].socket, this);
       }
 
       // Written without rest parameters: this runs on every answer, and a rest array is built each time.
       override writeHead(statusCode: number, second?: unknown, third?: unknown): this {
-        // The last answer on its connection says so, so the client opens no further request on it.
-        if (drain.#draining && (drain.#inFlight.get(this.req.socket) ?? 0) <= 1) {
+        // The last answer on its connection says so, so the client opens no further request on it:
+        // the answer to the last request received, which pipelined answers before it precede.
+        if (drain.#draining && drain.#inFlight.get(this.req.socket)?.latest === this) {
           // A raw header list (the proxy's) takes it in the list: setHeader would turn the list
           // into single headers, folding repeated ones (two Set-Cookie) into the last.
           if (Array.isArray(second)) second = [...second, "Connection", "close"];
@@ -55,7 +61,7 @@ export class ConnectionDrain {
   /** Follows the server's connections; call once, right after creating it. */
   attach(server: Server): void {
     server.on("connection", (socket: Socket) => {
-      this.#inFlight.set(socket, 0);
+      this.#inFlight.set(socket, { count: 0, latest: undefined });
       socket.once("close", () => this.#inFlight.delete(socket));
     });
   }
@@ -74,7 +80,7 @@ export class ConnectionDrain {
     const closed = new Promise<void>((resolve, reject) =>
       server.close((error) => (error ? reject(error) : resolve())),
     );
-    for (const [socket, count] of this.#inFlight) if (count === 0) socket.destroy();
+    for (const [socket, { count }] of this.#inFlight) if (count === 0) socket.destroy();
     const force = setTimeout(() => {
       for (const socket of this.#inFlight.keys()) socket.destroy();
     }, graceMs);
@@ -82,15 +88,21 @@ export class ConnectionDrain {
     return closed.finally(() => clearTimeout(force));
   }
 
-  #received(socket: Socket): void {
-    this.#inFlight.set(socket, (this.#inFlight.get(socket) ?? 0) + 1);
+  #received(socket: Socket, res: ServerResponse): void {
+    const inFlight = this.#inFlight.get(socket);
+    if (inFlight === undefined) return;
+    inFlight.count += 1;
+    inFlight.latest = res;
   }
 
   // A connection that closes before its answer is sent leaves #inFlight on its own 'close'.
   #answered(socket: Socket): void {
-    const left = this.#inFlight.get(socket);
-    if (left === undefined) return;
-    this.#inFlight.set(socket, left - 1);
-    if (this.#draining && left <= 1) socket.destroySoon();
+    const inFlight = this.#inFlight.get(socket);
+    if (inFlight === undefined) return;
+    inFlight.count -= 1;
+    if (inFlight.count > 0) return;
+    // An idle connection holds on to no answer.
+    inFlight.latest = undefined;
+    if (this.#draining) socket.destroySoon();
   }
 }
