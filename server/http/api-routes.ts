@@ -71,7 +71,7 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
 /**
  * A route's path parameters as Hono decoded them, unchecked: their format is the handler's to check.
  * A poll's id is checked by opening it, and a malformed one names no task, the same answer as an
- * unknown one; a schema's parse on every poll would cost more than the whole lookup.
+ * unknown one; the schema's parse, a second check of the same format, cost polls several per cent.
  */
 function paramsReader(route: RouteDefinition) {
   const names = Object.keys(route.params ?? {});
