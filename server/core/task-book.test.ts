@@ -112,14 +112,15 @@ describe("the task book", () => {
     const book = new TaskBook("prompts", 30);
     gc();
     const before = process.memoryUsage().heapUsed;
+    let last = "";
     for (let i = 0; i < 30; i += 1) {
       // As the body's JSON gives it: a string of its own, a MiB long.
       const prompt = JSON.parse(JSON.stringify(`${i} ${"a lighthouse at dusk ".repeat(50_000)}`));
-      create(book, {}, NOW + i, { ...request, prompt });
+      last = create(book, {}, NOW + i, { ...request, prompt }).id;
     }
     gc();
     const grownMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
-    expect(book.listRecent()[29]?.request.prompt).toBe(
+    expect(book.recent(last)?.request.prompt).toBe(
       `29 ${"a lighthouse at dusk ".repeat(10)}`.slice(0, 200),
     );
     // Thirty MiB were it the prompts; what is kept is thirty short strings.
@@ -128,10 +129,8 @@ describe("the task book", () => {
 
   it("cuts a prompt at 200 characters, never in the middle of a character", () => {
     const book = new TaskBook("cut", 10);
-    const promptOf = (prompt: string) => {
-      create(book, {}, NOW, { ...request, prompt });
-      return book.listRecent().at(-1)?.request.prompt;
-    };
+    const promptOf = (prompt: string) =>
+      book.recent(create(book, {}, NOW, { ...request, prompt }).id)?.request.prompt;
     expect(promptOf(`${"a".repeat(199)}😀${"b".repeat(10)}`)).toBe("a".repeat(199));
     expect(promptOf(`${"a".repeat(198)}😀${"b".repeat(10)}`)).toBe(`${"a".repeat(198)}😀`);
     expect(promptOf(`\ud800${"a".repeat(300)}`)).toBe(`\ud800${"a".repeat(199)}`);

@@ -177,11 +177,6 @@ export class TaskBook {
     return kept && this.#recentOf(kept);
   }
 
-  /** The recent tasks, oldest first. */
-  listRecent(): RecentTask[] {
-    return this.#recent.list().map((kept) => this.#recentOf(kept));
-  }
-
   /** A page of the recent tasks: see Ring.page. */
   pageRecent(options: PageOptions): Page<RecentTask> {
     return this.#recent.page(
