@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Journal, keyIdOf } from "./journal.js";
+import { Journal, JournalEntry, keyIdOf } from "./journal.js";
 
 const BUILT_JOURNAL = fileURLToPath(new URL("../../dist/server/core/journal.js", import.meta.url));
 
@@ -60,5 +60,23 @@ describe("the journal", () => {
     expect(journal.list()).toEqual([]);
     journal.add(entry(6));
     expect(seqs(journal.list())).toEqual([[6, 6]]);
+  });
+
+  it("keeps every field of the schema, a record overwritten in place included, and not the caller's object", () => {
+    // Every field the schema has, each with a value of its own: a field the journal forgot to copy
+    // would show an older request's value, or none.
+    const fields = Object.keys(JournalEntry.shape).filter((field) => field !== "seq");
+    const full = (n: number) =>
+      Object.fromEntries(fields.map((field) => [field, `${field}-${n}`])) as never;
+    const journal = new Journal(2);
+    const added = [full(1), entry(2), full(3), entry(4), full(5)];
+    for (const one of added) journal.add(one);
+    const last = added.at(-1) as Record<string, unknown>;
+    expect(journal.list()).toEqual([
+      { seq: 4, ...added[3] },
+      { seq: 5, ...added[4] },
+    ]);
+    last.path = "changed by the caller";
+    expect(journal.list()[1]?.path).toBe("path-5");
   });
 });

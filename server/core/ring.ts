@@ -14,6 +14,11 @@ export class Ring<T> {
     this.#next = (this.#next + 1) % this.size;
   }
 
+  /** The item the next `add` overwrites: the oldest once the ring is full, else undefined. */
+  get overwritten(): T | undefined {
+    return this.#items.length < this.size ? undefined : this.#items[this.#next];
+  }
+
   /** The first item, oldest first, that satisfies `test`. */
   find(test: (item: T) => boolean): T | undefined {
     return this.#items.find(test);

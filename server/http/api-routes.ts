@@ -3,6 +3,7 @@
  * schema and success schema come from `contract/routes.ts`; this file only adds behaviour.
  */
 import { type Context, Hono } from "hono";
+import type { z } from "zod";
 import { outputSizeOf } from "../../contract/output-size.js";
 import { type RouteDefinition, routes } from "../../contract/routes.js";
 import type { FakeState } from "../core/fake-state.js";
@@ -22,14 +23,13 @@ interface HandlerInput<R> {
   readonly note: RequestNote;
   /** The bearer key (which owns the tasks it creates) and its fingerprint. */
   readonly owner: { readonly key: string; readonly keyId: string };
-  readonly body: BodyOf<R>;
   readonly params: ParamsOf<R>;
 }
-type Handler<R> = (input: HandlerInput<R>) => AnswerOf<R>;
+type Handler<R> = (input: HandlerInput<R>, body: BodyOf<R>) => AnswerOf<R>;
 
 function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(typeof routes)[K]> } {
   return {
-    createImageTask({ c, note, owner, body }) {
+    createImageTask({ c, note, owner }, body) {
       const overrides = planHeaders(c);
       const output = outputSizeOf(body);
       const now = state.clock.now();
@@ -92,6 +92,15 @@ function register<R extends RouteDefinition>(
   const path = honoPath(route.path);
   const method = route.method.toUpperCase();
   const readParams = paramsReader(route);
+  const answer = (input: HandlerInput<R>, body: BodyOf<R>) => {
+    const result = handler(input, body);
+    if (state.options.selfCheck)
+      assertAnswerMatches(route.success.schema, result, route.operationId);
+    return input.c.json(result, route.success.status);
+  };
+  // An async function where a `.then` callback would be a closure made, and lazily compiled, per create.
+  const answerOnceRead = async (input: HandlerInput<R>, schema: z.ZodType) =>
+    answer(input, (await readJsonBody(input.c, input.note, schema)) as BodyOf<R>);
   // One handler for every method, so Hono calls it directly instead of composing two.
   api.all(
     path,
@@ -118,17 +127,11 @@ function register<R extends RouteDefinition>(
           { "Retry-After": String(limited.retryAfterS) },
         );
       }
-      const params = readParams(c) as ParamsOf<R>;
-      const answer = (body: BodyOf<R>) => {
-        const result = handler({ c, note, owner, body, params });
-        if (state.options.selfCheck)
-          assertAnswerMatches(route.success.schema, result, route.operationId);
-        return c.json(result, route.success.status);
-      };
+      const input: HandlerInput<R> = { c, note, owner, params: readParams(c) as ParamsOf<R> };
       // A route with no body answers at once: no promise on a poll's path.
       return route.body
-        ? readJsonBody(c, note, route.body.schema).then((body) => answer(body as BodyOf<R>))
-        : answer(undefined as BodyOf<R>);
+        ? answerOnceRead(input, route.body.schema)
+        : answer(input, undefined as BodyOf<R>);
     }),
   );
 }

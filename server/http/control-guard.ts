@@ -13,6 +13,7 @@ import type { FakeOptions } from "../core/options.js";
 import { ControlError } from "./control-error.js";
 import type { FakeEnv } from "./fake-env.js";
 import { isLoopback, localAddressOf, parseHost } from "./public-origin.js";
+import { requestHeader } from "./request-header.js";
 import {
   declaresTooLarge,
   isJsonContentType,
@@ -43,7 +44,7 @@ export function refuseForeignRequests(options: FakeOptions): MiddlewareHandler<F
 
   return async (c, next) => {
     // No Host at all: in-process, or HTTP/1.0; no browser sends a request without one.
-    const header = c.req.header("host");
+    const header = requestHeader(c, "host");
     const host = header === undefined ? undefined : parseHost(header);
     if (header !== undefined && (host === undefined || !knownHost(host.hostname, c))) {
       throw new ControlError(
@@ -51,7 +52,7 @@ export function refuseForeignRequests(options: FakeOptions): MiddlewareHandler<F
         "The control API answers only requests addressed to this machine's loopback, the address the fake listens on, or --public-url's host; start the fake with --public-url to reach it by another name",
       );
     }
-    const origin = c.req.header("origin");
+    const origin = requestHeader(c, "origin");
     if (origin !== undefined) {
       const own = [host && originAt(host.authority), publicUrl?.origin];
       if (!own.includes(origin)) {
@@ -63,7 +64,7 @@ export function refuseForeignRequests(options: FakeOptions): MiddlewareHandler<F
     }
     if (declaresTooLarge(c)) throw new ControlError(413, TOO_LARGE_MESSAGE, [], TOO_LARGE_HEADERS);
     if (JSON_ONLY.has(c.req.method)) {
-      const contentType = c.req.header("content-type");
+      const contentType = requestHeader(c, "content-type");
       if (!isJsonContentType(contentType)) {
         throw new ControlError(
           415,
@@ -83,7 +84,7 @@ export function requireControlToken(options: FakeOptions): MiddlewareHandler<Fak
   const expected = hash("sha256", controlToken, "buffer");
   const challenge = { "WWW-Authenticate": 'Bearer realm="image2-kit control API"' };
   return async (c, next) => {
-    const given = /^Bearer +(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const given = /^Bearer +(\S+)\s*$/i.exec(requestHeader(c, "authorization") ?? "")?.[1];
     if (given === undefined) {
       throw new ControlError(
         401,

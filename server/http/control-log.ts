@@ -7,13 +7,14 @@ import type { Clock } from "../core/clock.js";
 import { msSince, type RequestLog } from "../core/request-log.js";
 import type { FakeEnv } from "./fake-env.js";
 import { INSPECTOR_HEADER } from "./inspector-page.js";
+import { requestHeader } from "./request-header.js";
 
 export function logControlRequests(log: RequestLog, clock: Clock): MiddlewareHandler<FakeEnv> {
   return async (c, next) => {
     const at = clock.now();
     const started = performance.now();
     await next();
-    if (c.req.header(INSPECTOR_HEADER) !== undefined) return;
+    if (requestHeader(c, INSPECTOR_HEADER) !== undefined) return;
     const durationMs = msSince(started);
     const { method, path } = c.req;
     log.write({ at, durationMs, method, path, status: c.res.status });

@@ -14,6 +14,7 @@ import { routeAtPath } from "../core/faults.js";
 import { PLAN_HEADERS } from "../core/task-planner.js";
 import { fakeErrorBody } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
+import { requestHeader } from "./request-header.js";
 
 /** What a page may send: the key, JSON, and the headers that steer a task. */
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", ...Object.values(PLAN_HEADERS)];
@@ -23,7 +24,7 @@ const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-
 const PREFLIGHT_CACHE_S = "600";
 
 const isPreflight = (c: Context<FakeEnv>) =>
-  c.req.method === "OPTIONS" && c.req.header("access-control-request-method") !== undefined;
+  c.req.method === "OPTIONS" && requestHeader(c, "access-control-request-method") !== undefined;
 
 /** The headers a preflight allows: those the page asks for (as header names), and the fake's own. */
 function allowedHeaders(requested: string | undefined): string {
@@ -60,13 +61,13 @@ export function crossOrigin(origins: readonly string[]): CrossOrigin {
       if (!isPreflight(c)) return undefined;
       const route = routeAtPath(c.req.path);
       if (route === undefined) return undefined;
-      const origin = c.req.header("origin");
+      const origin = requestHeader(c, "origin");
       if (!allows(origin)) return c.json(fakeErrorBody(403, refusal(origin)), 403);
       return c.body(null, 204, {
         ...originHeaders(origin, any),
         "Access-Control-Allow-Methods": route.method,
         "Access-Control-Allow-Headers": allowedHeaders(
-          c.req.header("access-control-request-headers"),
+          requestHeader(c, "access-control-request-headers"),
         ),
         "Access-Control-Max-Age": PREFLIGHT_CACHE_S,
       });
@@ -74,7 +75,7 @@ export function crossOrigin(origins: readonly string[]): CrossOrigin {
     addHeaders(c, answer) {
       // CORS off: no answer carries a CORS header, and none varies by origin.
       if (origins.length === 0 || routeAtPath(c.req.path) === undefined) return;
-      const origin = c.req.header("origin");
+      const origin = requestHeader(c, "origin");
       if (!allows(origin)) {
         // A cache between the fake and two pages must not hand one page's answer to the other.
         if (!any) answer.headers.append("Vary", "Origin");

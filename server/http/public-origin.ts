@@ -7,6 +7,7 @@
 import { isIP } from "node:net";
 import type { Context } from "hono";
 import type { FakeEnv } from "./fake-env.js";
+import { requestHeader } from "./request-header.js";
 
 /** A Host header read as RFC 9110 has it: a name or address, and maybe a port. */
 export interface Host {
@@ -83,7 +84,7 @@ function originOfHost(header: string): PublicOrigin {
  */
 export function publicOrigin(c: Context<FakeEnv>, publicUrl: string | undefined): PublicOrigin {
   if (publicUrl !== undefined) return { ok: true, origin: publicUrl.replace(/\/+$/, "") };
-  const header = c.req.header("host");
+  const header = requestHeader(c, "host");
   if (header !== undefined) return originOfHost(header);
   if (c.env?.incoming) {
     return {

@@ -9,6 +9,7 @@ import { bodyHashOf, keyIdOf } from "../core/journal.js";
 import { PLAN_HEADERS, type PlanOverride, PlanOverrideHeaders } from "../core/task-planner.js";
 import { ApiError, describeIssues, issuesOf, RequestAborted } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
+import { requestHeader } from "./request-header.js";
 import type { RequestNote } from "./request-note.js";
 
 /** The largest request body the fake reads. */
@@ -21,7 +22,7 @@ export function authenticate(
   c: Context<FakeEnv>,
   acceptedKeys: readonly string[],
 ): { key: string; keyId: string } {
-  const header = c.req.header("authorization");
+  const header = requestHeader(c, "authorization");
   if (header === undefined) {
     throw new ApiError(
       "unauthorized",
@@ -51,7 +52,7 @@ export type BodyRead =
 
 /** Whether the declared Content-Length is over MAX_BODY_BYTES: refused before a byte is read. */
 export const declaresTooLarge = (c: Context<FakeEnv>) =>
-  Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES;
+  Number(requestHeader(c, "content-length") ?? 0) > MAX_BODY_BYTES;
 
 /**
  * The body, read no further than MAX_BODY_BYTES whether declared or streamed; throws
@@ -60,7 +61,7 @@ export const declaresTooLarge = (c: Context<FakeEnv>) =>
 export async function readBody(c: Context<FakeEnv>): Promise<BodyRead> {
   if (declaresTooLarge(c)) return { ok: false, problem: "too_large" };
   try {
-    if (c.req.header("content-length") !== undefined) {
+    if (requestHeader(c, "content-length") !== undefined) {
       // Node's parser holds a body to its declared length, and this read skips the web stream.
       return { ok: true, bytes: new Uint8Array(await c.req.raw.arrayBuffer()) };
     }
@@ -147,7 +148,7 @@ export async function readJsonBody<S extends z.ZodType>(
   note: RequestNote,
   schema: S,
 ): Promise<z.output<S>> {
-  const contentType = c.req.header("content-type");
+  const contentType = requestHeader(c, "content-type");
   if (!isJsonContentType(contentType)) {
     throw new ApiError(
       "unsupported_media_type",
@@ -188,7 +189,7 @@ const PLAN_HEADER_LIST = Object.entries(PLAN_HEADERS);
 export function planHeaders(c: Context<FakeEnv>): PlanOverride {
   let present: Record<string, string> | undefined;
   for (const [field, header] of PLAN_HEADER_LIST) {
-    const value = c.req.header(header);
+    const value = requestHeader(c, header);
     if (value === undefined) continue;
     present ??= {};
     present[field] = headerText(value);

@@ -4,10 +4,10 @@
  * learn, and the layer closes it with the answer and adds it to the journal as it is.
  */
 import type { Context } from "hono";
-import type { JournalEntry } from "../core/journal.js";
+import type { JournalNote } from "../core/journal.js";
 import type { FakeEnv } from "./fake-env.js";
 
-export type RequestNote = { -readonly [K in keyof Omit<JournalEntry, "seq">]: JournalEntry[K] };
+export type RequestNote = JournalNote;
 
 /**
  * A request's entry, every field present so that entries share one shape; `durationMs` and
