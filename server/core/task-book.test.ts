@@ -1,12 +1,11 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { outputSizeOf } from "../../contract/output-size.js";
 import { minimalRequest } from "../../contract/request-cases.js";
 import { CreateImageRequest } from "../../contract/schemas.js";
 import { hash32 } from "./random.js";
 import { TaskBook } from "./task-book.js";
-import { ERROR_SLOTS, NONCES } from "./task-id.js";
+import { ERROR_SLOTS, NONCES, type TaskFacts, tableOutputOf } from "./task-id.js";
 import { DEFAULT_FAILURE_ERROR } from "./task-planner.js";
 import { IMAGE_LIFETIME_MS, statusAt, type TaskPlan } from "./tasks.js";
 
@@ -17,7 +16,7 @@ const request = CreateImageRequest.parse(minimalRequest("gpt-image-2"));
 function create(book: TaskBook, plan: Partial<TaskPlan> = {}, now = NOW, asked = request) {
   const created = book.create({
     request: asked,
-    output: outputSizeOf(asked),
+    output: tableOutputOf(asked),
     plan: {
       queuedMs: 1000,
       processingMs: 4000,
@@ -104,6 +103,59 @@ describe("the task book", () => {
     expect(book.find(a.id, KEY, NOW + 10_000)?.plan).toEqual(failed);
     expect(book.change(b, failed, NOW).ok).toBe(false);
     expect(book.change(b, failed, NOW + 5000 + IMAGE_LIFETIME_MS).ok).toBe(true);
+  });
+
+  it("reads a recent task back whole after a task that differs in every fact took its record", () => {
+    const book = new TaskBook("records", 1);
+    const made = (asked: unknown, plan: TaskPlan, keyId: string, now: number) => {
+      const parsed = CreateImageRequest.parse(asked);
+      const created = book.create({
+        request: parsed,
+        output: tableOutputOf(parsed),
+        plan,
+        ownerKey: KEY,
+        keyId,
+        now,
+      });
+      if (!created.ok) throw new Error(created.problem);
+      return { parsed, task: created.task };
+    };
+    const first = made(
+      { ...request, size: "2048x1152", quality: "high", image_urls: ["https://example.com/a.png"] },
+      { queuedMs: 100, processingMs: 200, outcome: "failed", error: "a text of its own" },
+      "key_first",
+      NOW,
+    );
+    const second = made(
+      {
+        model: "gpt-image-2-r",
+        prompt: "a harbour",
+        quality: "low",
+        ratio: "4:3",
+        resolution: "1k",
+      },
+      { queuedMs: 2000, processingMs: 3000, outcome: "completed", error: DEFAULT_FAILURE_ERROR },
+      "key_second",
+      NOW + 7,
+    );
+    // Not vacuous: a fact copied from the first task would show.
+    for (const [fact, value] of Object.entries(first.task.facts))
+      expect([fact, value]).not.toEqual([fact, second.task.facts[fact as keyof TaskFacts]]);
+    expect(book.recent(first.task.id)).toBeUndefined();
+    expect(book.recent(second.task.id)).toEqual({
+      ...book.find(second.task.id, KEY, NOW + 7),
+      id: second.task.id,
+      keyId: "key_second",
+      request: {
+        model: "gpt-image-2-r",
+        prompt: "a harbour",
+        quality: second.parsed.quality,
+        ratio: "4:3",
+        resolution: "1k",
+        size: undefined,
+        reference_images: 0,
+      },
+    });
   });
 
   it("keeps 200 characters of each recent task's prompt, never the whole prompt", () => {

@@ -5,7 +5,6 @@
  * texts by slot, plans that no id holds (TaskChanges), and a ring of recent tasks for the inspector.
  */
 import { randomInt } from "node:crypto";
-import { type OutputSize, outputRequestOf } from "../../contract/output-size.js";
 import type { CreateImageRequest } from "../../contract/schemas.js";
 import { ErrorTexts } from "./error-texts.js";
 import { type Page, type PageOptions, Ring } from "./ring.js";
@@ -14,8 +13,8 @@ import {
   createTaskIdCodec,
   NONCES,
   roundMs,
-  sharedOutput,
   sizeOfFacts,
+  type TableOutput,
   type TaskFacts,
   type TaskIdCodec,
 } from "./task-id.js";
@@ -32,20 +31,24 @@ export interface RecentTask extends Task {
 }
 
 /**
- * What the book keeps of a recent task: its plan, size and status follow from its facts when it is
- * read. Ten thousand of them live through every collection of the heap, so the fewer objects each
- * one holds, the less every request pays.
+ * What the book keeps of a recent task: its facts and the request as the inspector shows it, in one
+ * flat record that the task replacing it overwrites in place. Ten thousand of them live through
+ * every collection of the heap, and a create's own objects, kept, would be copied by scavenges until
+ * promoted. Its plan, size and status follow from its facts when it is read.
  */
-interface KeptTask {
-  readonly id: string;
-  readonly facts: TaskFacts;
-  readonly keyId: string;
-  readonly request: Readonly<Record<string, unknown>>;
-}
+type KeptTask = { -readonly [K in keyof TaskFacts]: TaskFacts[K] } & {
+  id: string;
+  keyId: string;
+  prompt: string;
+  quality: CreateImageRequest["quality"];
+  ratio: CreateImageRequest["ratio"];
+  size: CreateImageRequest["size"];
+  referenceImages: number;
+};
 
 export interface NewTask {
   readonly request: CreateImageRequest;
-  readonly output: OutputSize;
+  readonly output: TableOutput;
   readonly plan: TaskPlan;
   /** The bearer key that creates it: only that key can poll its id. */
   readonly ownerKey: string;
@@ -57,19 +60,32 @@ export interface NewTask {
 const PROMPT_SHOWN = 200;
 
 /**
- * The request as the inspector shows it. Written out whole, `size` undefined when not asked (JSON
- * leaves it out): a spread followed by another property is V8's slow copy.
+ * A new task written over the record it replaces, or into a new one while the ring fills. Every
+ * field is written: task-book.test.ts checks a record overwritten by a task that differs in each.
  */
-function summaryOf({ request, output }: NewTask): KeptTask["request"] {
-  return {
-    model: request.model,
-    prompt: firstChars(request.prompt, PROMPT_SHOWN),
-    quality: request.quality,
-    ratio: request.ratio,
-    resolution: output.resolution,
-    size: request.size,
-    reference_images: request.image_urls.length,
-  };
+function keep(
+  record: KeptTask | undefined,
+  id: string,
+  facts: TaskFacts,
+  { request, keyId }: NewTask,
+): KeptTask {
+  const kept = record ?? ({} as KeptTask);
+  kept.id = id;
+  kept.keyId = keyId;
+  kept.createdMs = facts.createdMs;
+  kept.model = facts.model;
+  kept.output = facts.output;
+  kept.outcome = facts.outcome;
+  kept.queuedMs = facts.queuedMs;
+  kept.processingMs = facts.processingMs;
+  kept.errorSlot = facts.errorSlot;
+  kept.nonce = facts.nonce;
+  kept.prompt = firstChars(request.prompt, PROMPT_SHOWN);
+  kept.quality = request.quality;
+  kept.ratio = request.ratio;
+  kept.size = request.size;
+  kept.referenceImages = request.image_urls.length;
+  return kept;
 }
 
 /**
@@ -126,16 +142,17 @@ export class TaskBook {
     this.#nonce = (this.#nonce + 1) % NONCES;
     // The plan as the id holds it, so the create answers what every later poll will.
     const plan: TaskPlan = {
-      ...input.plan,
       queuedMs: roundMs(input.plan.queuedMs),
       processingMs: roundMs(input.plan.processingMs),
+      outcome: input.plan.outcome,
+      error: input.plan.error,
     };
-    const customError = plan.error !== defaultErrorOf(input.request.ratio, input.output);
+    const customError = plan.error !== defaultErrorOf(input.request.ratio, input.output.size);
     const errorSlot = customError ? this.#texts.slotOf(plan.error) : 0;
     const facts: TaskFacts = {
       createdMs,
       model: input.request.model,
-      output: sharedOutput(outputRequestOf(input.request)),
+      output: input.output.request,
       outcome: plan.outcome,
       queuedMs: plan.queuedMs,
       processingMs: plan.processingMs,
@@ -149,8 +166,15 @@ export class TaskBook {
       return { ok: false, problem: this.#changesFull() };
     }
     const id = this.#codec.taskId(facts, input.ownerKey);
-    this.#recent.add({ id, facts, keyId: input.keyId, request: summaryOf(input) });
-    const task = { id, facts, model: facts.model, createdMs, plan, pixels: input.output.pixels };
+    this.#recent.add(keep(this.#recent.overwritten, id, facts, input));
+    const task = {
+      id,
+      facts,
+      model: facts.model,
+      createdMs,
+      plan,
+      pixels: input.output.size.pixels,
+    };
     return { ok: true, task };
   }
 
@@ -212,8 +236,29 @@ export class TaskBook {
   }
 
   #recentOf(kept: KeptTask): RecentTask {
-    const task = this.#taskOf(kept.facts);
-    return { ...task, id: kept.id, keyId: kept.keyId, request: kept.request };
+    const facts: TaskFacts = {
+      createdMs: kept.createdMs,
+      model: kept.model,
+      output: kept.output,
+      outcome: kept.outcome,
+      queuedMs: kept.queuedMs,
+      processingMs: kept.processingMs,
+      errorSlot: kept.errorSlot,
+      nonce: kept.nonce,
+    };
+    const task = this.#taskOf(facts);
+    // Written out whole, `size` undefined when not asked (JSON leaves it out): a spread followed by
+    // another property is V8's slow copy.
+    const request = {
+      model: kept.model,
+      prompt: kept.prompt,
+      quality: kept.quality,
+      ratio: kept.ratio,
+      resolution: sizeOfFacts(facts).resolution,
+      size: kept.size,
+      reference_images: kept.referenceImages,
+    };
+    return { ...task, id: kept.id, keyId: kept.keyId, request };
   }
 
   #taskOf(facts: TaskFacts): Task {

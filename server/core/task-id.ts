@@ -19,8 +19,13 @@
  * behind it.
  */
 import { hash } from "node:crypto";
-import { type OutputRequest, type OutputSize, sizeOfOutput } from "../../contract/output-size.js";
-import { Model, Ratio, Resolution, Size } from "../../contract/schemas.js";
+import {
+  type OutputRequest,
+  type OutputSize,
+  outputRequestOf,
+  sizeOfOutput,
+} from "../../contract/output-size.js";
+import { type CreateImageRequest, Model, Ratio, Resolution, Size } from "../../contract/schemas.js";
 import { halfSipHash } from "./half-siphash.js";
 
 /** What a task id holds. */
@@ -58,7 +63,7 @@ const OUTPUTS: readonly { readonly request: OutputRequest; readonly size: Output
 const keyOf = (output: OutputRequest) =>
   "size" in output ? output.size : `${output.ratio}@${output.resolution}`;
 const OUTPUT_INDEX = new Map(OUTPUTS.map(({ request }, index) => [keyOf(request), index]));
-// Facts hold the table's own objects (see sharedOutput): found by identity, no key to build.
+// Facts hold the table's own objects (see tableOutputOf): found by identity, no key to build.
 const TABLE_INDEX = new Map<OutputRequest, number>(
   OUTPUTS.map(({ request }, index) => [request, index]),
 );
@@ -67,9 +72,33 @@ const outputIndex = (output: OutputRequest) =>
 // Opened facts hold the table's own objects, so a poll finds their size without computing it.
 const SIZES = new Map(OUTPUTS.map(({ request, size }) => [request, size]));
 
-/** The table's own object for an output, which facts hold rather than a copy each. */
-export const sharedOutput = (output: OutputRequest): OutputRequest =>
-  OUTPUTS[outputIndex(output)]?.request ?? output;
+/** An output of the table: what a request asks for and what it makes, shared by every task. */
+export interface TableOutput {
+  readonly request: OutputRequest;
+  readonly size: OutputSize;
+}
+const BY_SIZE = new Map<string, TableOutput>();
+const BY_RATIO = new Map<string, Map<string, TableOutput>>();
+for (const output of OUTPUTS) {
+  if ("size" in output.request) BY_SIZE.set(output.request.size, output);
+  else {
+    const { ratio, resolution } = output.request;
+    BY_RATIO.set(ratio, (BY_RATIO.get(ratio) ?? new Map()).set(resolution, output));
+  }
+}
+
+/**
+ * The table's entry for the output a request asks for: facts hold its objects rather than a copy
+ * each, and a create finds its size without computing it.
+ */
+export function tableOutputOf(request: CreateImageRequest): TableOutput {
+  const wanted = outputRequestOf(request);
+  const found =
+    "size" in wanted
+      ? BY_SIZE.get(wanted.size)
+      : BY_RATIO.get(wanted.ratio)?.get(wanted.resolution);
+  return found ?? { request: wanted, size: sizeOfOutput(wanted) };
+}
 
 /** The resolution and pixels of the output the facts name. */
 export const sizeOfFacts = (facts: TaskFacts): OutputSize =>

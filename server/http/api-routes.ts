@@ -4,9 +4,9 @@
  */
 import { type Context, Hono } from "hono";
 import type { z } from "zod";
-import { outputSizeOf } from "../../contract/output-size.js";
 import { type RouteDefinition, routes } from "../../contract/routes.js";
 import type { FakeState } from "../core/fake-state.js";
+import { tableOutputOf } from "../core/task-id.js";
 import { createdBody, resultBody } from "../core/tasks.js";
 import { imagePath } from "../images/image-path.js";
 import type { ApiLayer } from "./api-layer.js";
@@ -31,12 +31,12 @@ function handlers(state: FakeState): { [K in keyof typeof routes]: Handler<(type
   return {
     createImageTask({ c, note, owner }, body) {
       const overrides = planHeaders(c);
-      const output = outputSizeOf(body);
+      const output = tableOutputOf(body);
       const now = state.clock.now();
       const created = state.tasks.create({
         request: body,
         output,
-        plan: state.planner.plan(body, output, overrides),
+        plan: state.planner.plan(body, output.size, overrides),
         ownerKey: owner.key,
         keyId: owner.keyId,
         now,
