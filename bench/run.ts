@@ -69,7 +69,8 @@ async function throughput() {
     ["poll", 50],
   ] as const;
   type Measured = Figures & { cpuUs: number };
-  const results = new Map<string, { fake: Measured[]; baseline: Measured[] }>();
+  // Each round's two measures side by side: a ratio is taken within a round.
+  const results = new Map<string, { fake: Measured; baseline: Measured }[]>();
   const fake = await startServer([...FAKE, "--profile", "fast"]);
   const baseline = await startServer(BASELINE);
   try {
@@ -78,7 +79,7 @@ async function throughput() {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const [scenario, connections] of scenarios) {
         const key = `${scenario} @ ${connections}`;
-        const entry = results.get(key) ?? { fake: [], baseline: [] };
+        const measured: Partial<Record<"fake" | "baseline", Measured>> = {};
         // Alternate who goes first, so neither always runs on a warmer machine.
         const order =
           round % 2 === 0 ? (["fake", "baseline"] as const) : (["baseline", "fake"] as const);
@@ -89,9 +90,11 @@ async function throughput() {
           const cpuBefore = cpuMsOf(server.child.pid ?? 0);
           const figures = await load(server.url, scenario, connections, pollId);
           const cpuUs = ((cpuMsOf(server.child.pid ?? 0) - cpuBefore) * 1000) / figures.requests;
-          entry[who].push({ ...figures, cpuUs });
+          measured[who] = { ...figures, cpuUs };
         }
-        results.set(key, entry);
+        const { fake: ofFake, baseline: ofBaseline } = measured;
+        if (ofFake && ofBaseline)
+          results.set(key, [...(results.get(key) ?? []), { fake: ofFake, baseline: ofBaseline }]);
         process.stderr.write(".");
       }
     }
@@ -99,7 +102,7 @@ async function throughput() {
     await Promise.all([fake.stop(), baseline.stop()]);
   }
   process.stderr.write("\n");
-  return [...results].map(([key, { fake: f, baseline: b }]) => {
+  return [...results].map(([key, rounds]) => {
     const pick = (runs: Measured[]) => ({
       rps: median(runs.map((run) => run.rps)),
       cpuUs: median(runs.map((run) => run.cpuUs)),
@@ -109,15 +112,15 @@ async function throughput() {
     });
     /** The median, over the rounds, of a figure of the fake's over the baseline's in that round. */
     const paired = (figure: (run: Measured) => number) =>
-      median(f.map((run, round) => figure(run) / figure(b[round] ?? run)));
+      median(rounds.map((round) => figure(round.fake) / figure(round.baseline)));
     return {
       key,
-      fake: pick(f),
-      baseline: pick(b),
+      fake: pick(rounds.map((round) => round.fake)),
+      baseline: pick(rounds.map((round) => round.baseline)),
       rpsRatio: paired((run) => run.rps),
       cpuRatio: 1 / paired((run) => run.cpuUs),
       // autocannon reports whole milliseconds: under 1 ms on both sides there is nothing to compare.
-      p99Ratio: f.every((run, round) => Math.max(run.p99, b[round]?.p99 ?? 0) < 1)
+      p99Ratio: rounds.every((round) => Math.max(round.fake.p99, round.baseline.p99) < 1)
         ? undefined
         : paired((run) => Math.max(run.p99, 1)),
     };
@@ -215,7 +218,7 @@ async function main() {
   );
   const rows = await throughput();
   console.log(
-    `Throughput and latency: ${ROUNDS} interleaved ${SECONDS}-second rounds. Figures are medians over the rounds; each ratio is the median of the ratios within a round, the fake and the baseline loaded back to back.\n`,
+    `Throughput and latency: ${ROUNDS} interleaved ${SECONDS}-second round${ROUNDS === 1 ? "" : "s"}. Figures are medians over the rounds; each ratio is the median of the ratios within a round, the fake and the baseline loaded back to back.\n`,
   );
   console.log(
     "| scenario | fake req/s | baseline req/s | ratio (≥ 0.8; stretch 0.9) | CPU µs a request, fake / baseline (baseline ÷ fake) | fake p50 / p99 ms | baseline p50 / p99 ms | p99 ratio (≤ 1.5) | errors |",

@@ -90,6 +90,8 @@ for (const output of OUTPUTS) {
 /**
  * The table's entry for the output a request asks for: facts hold its objects rather than a copy
  * each, and a create finds its size without computing it.
+ *
+ * @example tableOutputOf(request).size // { resolution: "2k", pixels: { width: 2048, height: 1152 } } for 16:9 at 2k
  */
 export function tableOutputOf(request: CreateImageRequest): TableOutput {
   const wanted = outputRequestOf(request);

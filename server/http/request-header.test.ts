@@ -12,6 +12,7 @@ const NAMES = [
   "x-fake-error",
   "x-repeated",
   "content-type",
+  "origin",
   "absent",
 ] as const;
 
@@ -60,6 +61,10 @@ describe("a request header read from Node's parsed lines", () => {
         "X-Repeated: 1",
         "x-repeated: 2",
       ],
+    ],
+    [
+      "repeated Host and Origin lines, which the control API's guard reads",
+      ["Host: a", "host: b", "Origin: http://one.test", "origin: http://two.test"],
     ],
     ["an empty value", ["Host: a", "x-fake-error:"]],
     [

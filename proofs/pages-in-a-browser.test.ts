@@ -1,12 +1,12 @@
 /** The pages as a person sees them, in headless Chromium. */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedFixtures } from "../../contract/fixtures.js";
-import { minimalRequest } from "../../contract/request-cases.js";
-import { BASE_PATH, PRODUCTION_BASE_URL } from "../../contract/routes.js";
-import { type RunningFake, start } from "../start.js";
-import { chromiumSkipNote, hasChromium, launchChromium } from "../test-support/chromium.js";
-import { createTaskAt } from "../test-support/create-task.js";
+import { seedFixtures } from "../contract/fixtures.js";
+import { minimalRequest } from "../contract/request-cases.js";
+import { BASE_PATH, PRODUCTION_BASE_URL } from "../contract/routes.js";
+import { type RunningFake, start } from "../server/start.js";
+import { chromiumSkipNote, hasChromium, launchChromium } from "../server/test-support/chromium.js";
+import { createTaskAt } from "../server/test-support/create-task.js";
 
 let fake: RunningFake;
 let browser: Browser;
