@@ -1,5 +1,5 @@
 /** The pages as a person sees them, in headless Chromium. */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedFixtures } from "../contract/fixtures.js";
 import { minimalRequest } from "../contract/request-cases.js";
@@ -114,14 +114,14 @@ describe.skipIf(!hasChromium)(
       await row.waitFor();
       const column = async (name: string) =>
         (await page.locator("#tasks th").allInnerTexts()).indexOf(name);
+      const cellText = async (of: Locator, name: string) =>
+        of
+          .locator("td")
+          .nth(await column(name))
+          .textContent();
       expect(await row.locator(".status").textContent()).toBe("completed");
       // A prompt is shown as text: the markup a client sent is never rendered.
-      expect(
-        await row
-          .locator("td")
-          .nth(await column("prompt"))
-          .textContent(),
-      ).toBe("<b>bold</b> cat");
+      expect(await cellText(row, "prompt")).toBe("<b>bold</b> cat");
       expect(await row.locator("b").count()).toBe(0);
       const thumbnail = row.locator("img");
       await expect
@@ -131,12 +131,7 @@ describe.skipIf(!hasChromium)(
         .toBe(1536);
       const failedRow = page.locator(`#tasks tr[data-id="${failed}"]`);
       expect(await failedRow.locator(".status").textContent()).toBe("failed");
-      expect(
-        await failedRow
-          .locator("td")
-          .nth(await column("error"))
-          .textContent(),
-      ).toBe("moderation: blocked");
+      expect(await cellText(failedRow, "error")).toBe("moderation: blocked");
       expect(await failedRow.locator("img").count()).toBe(0);
       // The journal: time, path, status, duration and task; the thumbnail came through /__fake.
       const journal = page.locator("#requests tbody tr").filter({ hasText: completed }).first();
