@@ -21,10 +21,11 @@ import {
   AssumedTimingsFixture,
 } from "./assumed-schemas.js";
 import { onFirstUse } from "./on-first-use.js";
+import { PARSED_ONCE } from "./parsed-once.js";
 import { CreateImageRequest, CreateImageResponse, TaskResult, type TaskStatus } from "./schemas.js";
 
 function parseFixture<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, PARSED_ONCE);
   if (!result.success) {
     throw new Error(`fixtures/${file} breaks its schema:\n${z.prettifyError(result.error)}`);
   }

@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { readEnvFlag } from "../contract/env-flag.js";
+import { PARSED_ONCE } from "../contract/parsed-once.js";
 
 /** One flag: its name, its environment variable, the option it sets and its help line. */
 export interface Flag<Option extends string = string> {
@@ -92,7 +93,7 @@ export function readFlags<S extends z.ZodType<unknown, Record<string, unknown>>>
       raw[flag.option] = flag.cliDefault;
     }
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, PARSED_ONCE);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const [option, index] = issue.path;

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { HttpBaseUrl } from "../../contract/http-url.js";
+import { PARSED_ONCE } from "../../contract/parsed-once.js";
 import type { Clock } from "./clock.js";
 import { decimalOrText, wholeNumberOrText } from "./number-input.js";
 import type { LogSink } from "./request-log.js";
@@ -147,7 +148,7 @@ export class FakeOptionsError extends Error {
 
 /** The options with their defaults, or a FakeOptionsError naming each invalid one. */
 export function parseFakeOptions(input: FakeOptionsInput): FakeOptions {
-  const parsed = FakeOptions.safeParse(input);
+  const parsed = FakeOptions.safeParse(input, PARSED_ONCE);
   if (!parsed.success)
     throw new FakeOptionsError(`Invalid fake options:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
