@@ -29,7 +29,7 @@ const MAX_BACKLOG_BYTES = 1024 * 1024;
 const BATCH_BYTES = 64 * 1024;
 const MAX_SHOWN = 512;
 /** Visible ASCII only: anything else a client wrote (a decoded %0A, a bidi mark) is shown escaped. */
-const PLAIN_PATH = /^[\x21-\x7e]*$/;
+const PLAIN_TEXT = /^[\x21-\x7e]*$/;
 
 /** The real time since `started` (a `performance.now()`), in ms to two decimals: a line's duration. */
 export const msSince = (started: number) => Math.round((performance.now() - started) * 100) / 100;
@@ -54,7 +54,7 @@ function percentEncoded(char: string): string {
 function shown(text: string): string {
   const cut = text.length > MAX_SHOWN;
   const head = cut ? text.slice(0, MAX_SHOWN) : text;
-  const safe = PLAIN_PATH.test(head) ? head : head.replace(/[^\x21-\x7e]/gu, percentEncoded);
+  const safe = PLAIN_TEXT.test(head) ? head : head.replace(/[^\x21-\x7e]/gu, percentEncoded);
   return cut ? `${safe}…` : safe;
 }
 

@@ -52,33 +52,23 @@ export const NONCES = 0x10000;
 const CREATED_SPAN = 2 ** 38;
 const CREATED_AHEAD = 2 ** 35;
 const MODELS = Model.options;
-/** Every output a request can ask for, in a fixed order: the id holds its index. */
-const OUTPUTS: readonly { readonly request: OutputRequest; readonly size: OutputSize }[] = [
-  ...Size.options.map((size) => ({ size })),
-  ...Ratio.options.flatMap((ratio) =>
-    Resolution.options.map((resolution) => ({ ratio, resolution })),
-  ),
-].map((request) => ({ request, size: sizeOfOutput(request) }));
-
-const keyOf = (output: OutputRequest) =>
-  "size" in output ? output.size : `${output.ratio}@${output.resolution}`;
-const OUTPUT_INDEX = new Map(OUTPUTS.map(({ request }, index) => [keyOf(request), index]));
-// Facts hold the table's own objects (see tableOutputOf): found by identity, no key to build.
-const TABLE_INDEX = new Map<OutputRequest, number>(
-  OUTPUTS.map(({ request }, index) => [request, index]),
-);
-const outputIndex = (output: OutputRequest) =>
-  TABLE_INDEX.get(output) ?? OUTPUT_INDEX.get(keyOf(output)) ?? 0;
-// Opened facts hold the table's own objects, so a poll finds their size without computing it.
-const SIZES = new Map(OUTPUTS.map(({ request, size }) => [request, size]));
-
 /** An output of the table: what a request asks for and what it makes, shared by every task. */
 export interface TableOutput {
   readonly request: OutputRequest;
   readonly size: OutputSize;
 }
-const BY_SIZE = new Map<string, TableOutput>();
-const BY_RATIO = new Map<string, Map<string, TableOutput>>();
+/** Every output a request can ask for, in a fixed order: the id holds its index. */
+const OUTPUTS: readonly (TableOutput & { readonly index: number })[] = [
+  ...Size.options.map((size) => ({ size })),
+  ...Ratio.options.flatMap((ratio) =>
+    Resolution.options.map((resolution) => ({ ratio, resolution })),
+  ),
+].map((request, index) => ({ request, size: sizeOfOutput(request), index }));
+
+// Facts hold the table's own objects (see tableOutputOf): found by identity, no key to build.
+const BY_REQUEST = new Map(OUTPUTS.map((output) => [output.request, output]));
+const BY_SIZE = new Map<string, (typeof OUTPUTS)[number]>();
+const BY_RATIO = new Map<string, Map<string, (typeof OUTPUTS)[number]>>();
 for (const output of OUTPUTS) {
   if ("size" in output.request) BY_SIZE.set(output.request.size, output);
   else {
@@ -86,6 +76,11 @@ for (const output of OUTPUTS) {
     BY_RATIO.set(ratio, (BY_RATIO.get(ratio) ?? new Map()).set(resolution, output));
   }
 }
+/** The table's entry for an output with these fields; undefined for one outside the table. */
+const byFields = (output: OutputRequest) =>
+  "size" in output ? BY_SIZE.get(output.size) : BY_RATIO.get(output.ratio)?.get(output.resolution);
+const entryOf = (output: OutputRequest) => BY_REQUEST.get(output) ?? byFields(output);
+const outputIndex = (output: OutputRequest) => entryOf(output)?.index ?? 0;
 
 /**
  * The table's entry for the output a request asks for: facts hold its objects rather than a copy
@@ -95,16 +90,12 @@ for (const output of OUTPUTS) {
  */
 export function tableOutputOf(request: CreateImageRequest): TableOutput {
   const wanted = outputRequestOf(request);
-  const found =
-    "size" in wanted
-      ? BY_SIZE.get(wanted.size)
-      : BY_RATIO.get(wanted.ratio)?.get(wanted.resolution);
-  return found ?? { request: wanted, size: sizeOfOutput(wanted) };
+  return byFields(wanted) ?? { request: wanted, size: sizeOfOutput(wanted) };
 }
 
 /** The resolution and pixels of the output the facts name. */
 export const sizeOfFacts = (facts: TaskFacts): OutputSize =>
-  SIZES.get(facts.output) ?? sizeOfOutput(facts.output);
+  entryOf(facts.output)?.size ?? sizeOfOutput(facts.output);
 
 const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 const MAX_MANTISSA = 255;

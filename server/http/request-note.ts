@@ -1,7 +1,7 @@
 /**
  * The journal entry of one API request, filled in as the request is answered: the API layer opens
  * it with what the request says, the handlers, the fault rules and the error answers add what they
- * learn, and the layer closes it with the answer and adds it to the journal as it is.
+ * learn, and the layer closes it with the answer and hands it to the journal, which keeps a copy.
  */
 import type { Context } from "hono";
 import type { JournalNote } from "../core/journal.js";
