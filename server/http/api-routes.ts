@@ -13,7 +13,7 @@ import type { ApiLayer } from "./api-layer.js";
 import { ApiError, assertAnswerMatches } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { publicOrigin } from "./public-origin.js";
-import { authenticate, planHeaders, readJsonBody } from "./request-input.js";
+import { authenticate, type Owner, planHeaders, readJsonBody } from "./request-input.js";
 import type { RequestNote } from "./request-note.js";
 import { type AnswerOf, type BodyOf, honoPath, type ParamsOf } from "./route-types.js";
 
@@ -22,7 +22,7 @@ interface HandlerInput<R> {
   /** What the journal will say of this request. */
   readonly note: RequestNote;
   /** The bearer key (which owns the tasks it creates) and its fingerprint. */
-  readonly owner: { readonly key: string; readonly keyId: string };
+  readonly owner: Owner;
   readonly params: ParamsOf<R>;
 }
 type Handler<R> = (input: HandlerInput<R>, body: BodyOf<R>) => AnswerOf<R>;

@@ -18,10 +18,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The caller's bearer key and its fingerprint, after checking the key against the accepted ones. */
-export function authenticate(
-  c: Context<FakeEnv>,
-  acceptedKeys: readonly string[],
-): { key: string; keyId: string } {
+export function authenticate(c: Context<FakeEnv>, acceptedKeys: readonly string[]): Owner {
   const header = requestHeader(c, "authorization");
   if (header === undefined) {
     throw new ApiError(
@@ -29,20 +26,40 @@ export function authenticate(
       "Missing Authorization header: send 'Authorization: Bearer <key>'",
     );
   }
-  const key = /^Bearer +(\S+)\s*$/i.exec(header)?.[1];
-  if (key === undefined) {
+  const owner = ownerOf(header);
+  if (owner === undefined) {
     throw new ApiError(
       "unauthorized",
       "The Authorization header must be 'Bearer <key>' with a non-empty key",
     );
   }
-  if (acceptedKeys.length > 0 && !acceptedKeys.includes(key)) {
+  if (acceptedKeys.length > 0 && !acceptedKeys.includes(owner.key)) {
     throw new ApiError(
       "unauthorized",
       "This API key is not accepted (the fake was started with --api-key)",
     );
   }
-  return { key, keyId: keyIdOf(key) };
+  return owner;
+}
+
+/** The bearer key a request sends, and its fingerprint. */
+export interface Owner {
+  readonly key: string;
+  readonly keyId: string;
+}
+
+let lastBearer: { readonly header: string; readonly owner: Owner | undefined } | undefined;
+
+/**
+ * The key an Authorization header carries, or undefined. A client sends the same header request
+ * after request, so the last one read is kept: the key depends on the header's value alone.
+ */
+function ownerOf(header: string): Owner | undefined {
+  if (lastBearer?.header === header) return lastBearer.owner;
+  const key = /^Bearer +(\S+)\s*$/i.exec(header)?.[1];
+  const owner = key === undefined ? undefined : { key, keyId: keyIdOf(key) };
+  lastBearer = { header, owner };
+  return owner;
 }
 
 /** A request body read within MAX_BODY_BYTES, or why it could not be. */

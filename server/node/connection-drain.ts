@@ -13,6 +13,19 @@ import {
 } from "node:http";
 import type { Socket } from "node:net";
 
+/** What Node hands a response class besides the request: @types/node leaves it out. */
+interface ResponseOptions {
+  readonly highWaterMark?: number;
+  readonly rejectNonStandardBodyWrites?: boolean;
+}
+
+/** ServerResponse as Node constructs it: with its options. */
+const NodeServerResponse = ServerResponse as typeof ServerResponse<IncomingMessage> &
+  (new (
+    req: IncomingMessage,
+    options?: ResponseOptions,
+  ) => ServerResponse<IncomingMessage>);
+
 /** A connection's requests received and not yet answered, and the answer to the last received. */
 interface InFlight {
   count: number;
@@ -28,11 +41,12 @@ export class ConnectionDrain {
 
   constructor() {
     const drain = this;
-    this.ServerResponse = class DrainingResponse extends ServerResponse<IncomingMessage> {
-      // Node passes options its types do not list (a highWaterMark): all are handed on.
-      constructor(...args: ConstructorParameters<typeof ServerResponse<IncomingMessage>>) {
-        super(...args);
-        drain.#received(args[0].socket, this);
+    this.ServerResponse = class DrainingResponse extends NodeServerResponse {
+      // Node passes options its types do not list (a highWaterMark), handed on as they are. Named
+      // parameters, not rest ones: a rest array and a spread call would be paid on every answer.
+      constructor(req: IncomingMessage, options?: ResponseOptions) {
+        super(req, options);
+        drain.#received(req.socket, this);
       }
 
       // Written without rest parameters: this runs on every answer, and a rest array is built each time.
