@@ -104,6 +104,20 @@ describe("request-level errors", () => {
     expect((await only.create(undefined, { Authorization: "Bearer sk-right" })).status).toBe(200);
   });
 
+  it("checks a key against each fake's own keys, whichever fake read it last", async () => {
+    const strict = fakeWithAgent({ apiKeys: ["sk-right"] });
+    const open = fakeWithAgent();
+    const asKey = (fake: typeof open, key: string) =>
+      fake.create(undefined, { Authorization: `Bearer ${key}` });
+    for (const key of ["sk-wrong", "sk-right", "sk-wrong"]) {
+      expect((await asKey(open, key)).status, `any fake, ${key}`).toBe(200);
+      const strictStatus = key === "sk-right" ? 200 : statusOf("unauthorized");
+      expect((await asKey(strict, key)).status, `strict fake, ${key}`).toBe(strictStatus);
+      expect((await asKey(strict, key)).status, `strict fake again, ${key}`).toBe(strictStatus);
+      expect((await asKey(open, key)).status, `any fake again, ${key}`).toBe(200);
+    }
+  });
+
   it("rejects malformed JSON, with the parser's reason", async () => {
     const res = await agent
       .post("/v1/image2/images")

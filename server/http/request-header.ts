@@ -11,7 +11,8 @@ import type { FakeEnv } from "./fake-env.js";
 
 /**
  * A request header's value, repeated lines joined with ", " as Fetch joins them (two Authorization
- * lines read as one value that is not a bearer key); undefined when the request has none.
+ * lines that each carry a key read as one value that is not a bearer key; an empty second line
+ * leaves `Bearer k, `, the key `k,`); undefined when the request has none.
  *
  * @example requestHeader(c, "authorization") // "Bearer sk-…"
  */
