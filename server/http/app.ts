@@ -5,20 +5,33 @@
  */
 import { Hono } from "hono";
 import { RegExpRouter } from "hono/router/reg-exp-router";
+import { onFirstUse } from "../../contract/on-first-use.js";
 import { BASE_PATH } from "../../contract/routes.js";
 import { createFakeController, type FakeController } from "../core/fake-controller.js";
-import { createFakeState } from "../core/fake-state.js";
+import { createFakeState, type FakeState } from "../core/fake-state.js";
 import { type FakeOptionsInput, parseFakeOptions } from "../core/options.js";
-import { createRequestLog } from "../core/request-log.js";
+import { createRequestLog, type RequestLog } from "../core/request-log.js";
 import { apiLayer } from "./api-layer.js";
 import { apiRoutes } from "./api-routes.js";
-import { controlRoutes } from "./control-routes.js";
-import { CONTROL_PREFIX } from "./control-table.js";
+import { CONTROL_PREFIX } from "./control-paths.js";
 import { answerErrors, answerUnknownRoute } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { serveImages } from "./image-route.js";
 import { serveOpenApi } from "./openapi-document.js";
 import { servePages } from "./pages.js";
+
+/**
+ * The control API's app, loaded and built at its first request: its table, schemas and routes stay
+ * off the start path, as nothing a client of the API sends needs them (README, Start-up).
+ */
+function controlOnFirstUse(state: FakeState, log: RequestLog | undefined) {
+  const control = onFirstUse(async () => {
+    const { controlRoutes } = await import("./control-routes.js");
+    return controlRoutes(state, log);
+  });
+  return async (request: Request, env: FakeEnv["Bindings"]) =>
+    (await control()).fetch(request, env);
+}
 
 export type FakeApp = Hono<FakeEnv> & { readonly fake: FakeController };
 
@@ -39,7 +52,8 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   serveOpenApi(app, options.publicUrl);
   const log = createRequestLog(options.log, options.logTo);
   // The control API is never journaled, faulted or given CORS: only the API's routes are layered.
-  if (options.control) app.route(CONTROL_PREFIX, controlRoutes(state, log));
+  if (options.control)
+    app.mount(CONTROL_PREFIX, controlOnFirstUse(state, log), { replaceRequest: false });
   const layer = apiLayer(state, log);
   const api = apiRoutes(state, layer);
   app.route(BASE_PATH, api);

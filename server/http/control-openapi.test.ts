@@ -4,9 +4,13 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import type { OpenAPIObject, OperationObject } from "openapi3-ts/oas31";
 import { describe, expect, it } from "vitest";
+import { createFakeState } from "../core/fake-state.js";
+import { parseFakeOptions } from "../core/options.js";
 import { fakeWithAgent } from "../test-support/fake-agent.js";
 import { buildControlOpenApiDocument } from "./control-openapi.js";
-import { CONTROL_PREFIX, type ControlRoute, controlTable } from "./control-table.js";
+import { CONTROL_PREFIX } from "./control-paths.js";
+import { controlRoutes } from "./control-routes.js";
+import { type ControlRoute, controlTable } from "./control-table.js";
 import { INSPECTOR_PATH } from "./inspector-page.js";
 
 const table = Object.values(controlTable) as readonly ControlRoute[];
@@ -23,14 +27,14 @@ describe("the control API's OpenAPI document", () => {
   });
 
   it("lists every route of the control table, and the fake serves exactly those", () => {
-    const { app } = fakeWithAgent();
+    const control = controlRoutes(createFakeState(parseFakeOptions({})), undefined);
     const document = buildControlOpenApiDocument("http://127.0.0.1:4010", false);
     for (const route of table) {
       expect(operationAt(document, route)?.operationId, `${route.method} ${route.path}`).toBe(
         route.operationId,
       );
     }
-    const served = app.routes
+    const served = control.routes
       .filter((r) => r.path.startsWith(`${CONTROL_PREFIX}/`) && r.method !== "ALL")
       .filter((r) => r.path !== INSPECTOR_PATH)
       .map((r) => `${r.method} ${r.path}`);

@@ -18,13 +18,13 @@ import {
 import type { FakeOptions } from "../core/options.js";
 import { packageVersion } from "../version.js";
 import type { ControlStatus } from "./control-error.js";
+import { CONTROL_PREFIX } from "./control-paths.js";
 import { ControlErrorBody, controlComponents } from "./control-schemas.js";
 import { type ControlRoute, controlTable } from "./control-table.js";
 import type { FakeEnv } from "./fake-env.js";
 import { publicOrigin } from "./public-origin.js";
 
 const TOKEN_SCHEME = "controlToken";
-const CONTROL_PATH = "/__fake";
 const { ref } = schemaRefs(controlComponents);
 const routeList = Object.values(controlTable) as readonly ControlRoute[];
 const changesState = (route: ControlRoute) => route.method === "post" || route.method === "patch";
@@ -102,7 +102,7 @@ export function buildControlOpenApiDocument(origin: string, tokenRequired: boole
         "state changes only as application/json, and with the control token when the fake has one. Errors are `{ error, issues }`. " +
         "The inspector page is at /__fake/ui.",
     },
-    servers: [{ url: origin + CONTROL_PATH, description: "This fake's control API" }],
+    servers: [{ url: origin + CONTROL_PREFIX, description: "This fake's control API" }],
     securitySchemes: {
       [TOKEN_SCHEME]: {
         type: "http",

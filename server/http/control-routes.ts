@@ -18,8 +18,9 @@ import { imagePath } from "../images/image-path.js";
 import { ControlError } from "./control-error.js";
 import { refuseForeignRequests, requireControlToken } from "./control-guard.js";
 import { logControlRequests } from "./control-log.js";
+import { CONTROL_DOCUMENT_PATH, CONTROL_PREFIX } from "./control-paths.js";
 import { statusFilterOf } from "./control-schemas.js";
-import { CONTROL_PREFIX, type ControlRoute, controlTable } from "./control-table.js";
+import { type ControlRoute, controlTable } from "./control-table.js";
 import { assertAnswerMatches, issuesOf } from "./errors.js";
 import type { FakeEnv } from "./fake-env.js";
 import { EXPIRED_IMAGE, imageNamed, pngResponse } from "./image-route.js";
@@ -280,9 +281,9 @@ function register<R extends ControlRoute>(
   });
 }
 
-/** The control API, to mount at /__fake. */
+/** The control API, an app of its own under /__fake: the fake's app hands it what it gets there. */
 export function controlRoutes(state: FakeState, log: RequestLog | undefined): Hono<FakeEnv> {
-  const control = new Hono<FakeEnv>();
+  const control = new Hono<FakeEnv>().basePath(CONTROL_PREFIX);
   if (log) control.use(logControlRequests(log, state.clock));
   control.use(refuseForeignRequests(state.options));
   // The inspector page holds no data and a browser cannot add a header to a page it opens: it comes
@@ -298,7 +299,7 @@ export function controlRoutes(state: FakeState, log: RequestLog | undefined): Ho
   control.all("*", (c) => {
     throw new ControlError(
       404,
-      `no control route ${c.req.method} ${c.req.path}: the control API is described at ${CONTROL_PREFIX}/openapi.json`,
+      `no control route ${c.req.method} ${c.req.path}: the control API is described at ${CONTROL_PREFIX}${CONTROL_DOCUMENT_PATH}`,
     );
   });
   control.onError((error, c) => {

@@ -9,6 +9,7 @@ import type { Example, PathParam } from "../../contract/routes.js";
 import { FaultRule } from "../core/faults.js";
 import { PlanOverride } from "../core/task-planner.js";
 import type { ControlStatus } from "./control-error.js";
+import { CONTROL_DOCUMENT_PATH } from "./control-paths.js";
 import {
   ClockAdvance,
   ClockState,
@@ -29,9 +30,6 @@ import {
   TaskPage,
   TasksQuery,
 } from "./control-schemas.js";
-
-/** Where the control API is mounted; never part of the provider's API. */
-export const CONTROL_PREFIX = "/__fake";
 
 /** A JSON answer of a schema, or a body of another type (an image, the document itself). */
 export type ControlSuccess =
@@ -299,7 +297,7 @@ const removeFault = {
 const controlDocument = {
   operationId: "controlDocument",
   method: "get",
-  path: "/openapi.json",
+  path: CONTROL_DOCUMENT_PATH,
   summary: "This document: the control API's OpenAPI description",
   success: { status: 200, description: "The document.", contentType: "application/json" },
   errors: {},

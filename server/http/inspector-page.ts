@@ -6,7 +6,7 @@
  * client, marking its own requests so the request log leaves them out.
  */
 import type { Hono } from "hono";
-import { CONTROL_PREFIX } from "./control-table.js";
+import { CONTROL_PREFIX } from "./control-paths.js";
 import type { FakeEnv } from "./fake-env.js";
 
 /** Marks the inspector's own requests, which the request log leaves out (it asks every 2 s). */

@@ -12,7 +12,7 @@ import type { Hono } from "hono";
 import { onFirstUse } from "../../contract/on-first-use.js";
 import { BASE_PATH, routes } from "../../contract/routes.js";
 import { packageVersion } from "../version.js";
-import { CONTROL_PREFIX, controlTable } from "./control-table.js";
+import { CONTROL_DOCUMENT_PATH, CONTROL_PREFIX } from "./control-paths.js";
 import type { FakeEnv } from "./fake-env.js";
 import { INSPECTOR_PATH, TOKEN_SCRIPT } from "./inspector-page.js";
 import { OPENAPI_PATHS } from "./openapi-document.js";
@@ -28,7 +28,7 @@ const ASSETS: Record<string, string> = {
 };
 
 /** Where the control API's document is served, when the control API is on. */
-const CONTROL_OPENAPI_PATH = CONTROL_PREFIX + controlTable.controlDocument.path;
+const CONTROL_OPENAPI_PATH = CONTROL_PREFIX + CONTROL_DOCUMENT_PATH;
 
 const cache = new Map<string, string>();
 async function cached(key: string, load: () => Promise<string>): Promise<string> {
