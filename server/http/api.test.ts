@@ -167,6 +167,25 @@ describe("request-level errors", () => {
     expect((await post(padded(MAX_BODY_BYTES))).status).toBe(200);
   });
 
+  it("reads a create's declared body through app.fetch alone, with no Node bindings", async () => {
+    const app = createFakeApp({ clock: "manual" });
+    const body = JSON.stringify(minimalRequest("gpt-image-2"));
+    // As a wrapper that copies a Node request's headers sends it on: Content-Length included.
+    const res = await app.fetch(
+      new Request("http://fake.test/v1/image2/images", {
+        method: "POST",
+        headers: {
+          ...AUTH,
+          "Content-Type": "application/json",
+          "Content-Length": String(body.length),
+        },
+        body,
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(app.fake.requests()).toMatchObject([{ status: 200, route: "createImageTask" }]);
+  });
+
   it("journals a body its client stopped sending as aborted, quietly", async () => {
     const app = createFakeApp({ clock: "manual" });
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
