@@ -1,8 +1,8 @@
 import { request } from "node:http";
 import { describe, expect, it, vi } from "vitest";
 import { minimalRequest } from "../../contract/request-cases.js";
-import type { Clock } from "../core/clock.js";
 import { start } from "../start.js";
+import { arrivalClock } from "../test-support/arrival-clock.js";
 import { AUTH, fakeWithAgent, KEY } from "../test-support/fake-agent.js";
 import { retryAfterMsOf } from "./answer-facts.js";
 import { createFakeApp } from "./app.js";
@@ -76,18 +76,7 @@ describe("the journal of answers", () => {
   });
 
   it("marks a client that went away on a port as aborted, with the task its create still made", async () => {
-    // The journal reads the clock first thing: that is when the fake has the request.
-    let arrived = () => {};
-    const arrival = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
-    const clock: Clock = {
-      kind: "system",
-      now: () => {
-        arrived();
-        return Date.now();
-      },
-    };
+    const { clock, arrival } = arrivalClock();
     const running = await start({ port: 0, clock, profile: "instant" });
     try {
       running.fake.addFault({

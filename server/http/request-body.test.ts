@@ -5,8 +5,8 @@
  */
 import { connect, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Clock } from "../core/clock.js";
 import { type RunningFake, start } from "../start.js";
+import { arrivalClock } from "../test-support/arrival-clock.js";
 import { AUTH } from "../test-support/fake-agent.js";
 
 let fake: RunningFake;
@@ -38,22 +38,11 @@ const write = (socket: Socket, data: string | Buffer) =>
   );
 
 /**
- * Restarts the fake on a clock that says when a request arrived: the layer reads the clock first
- * thing, and by then the fake has the headers and reads the body, so what is written after comes in
- * a read of its own.
+ * Restarts the fake on a clock that says when a request arrived: by then the fake has its headers
+ * and reads its body, so what is written after comes in a read of its own.
  */
 async function restartSignallingArrival(): Promise<() => Promise<void>> {
-  let arrived = () => {};
-  const arrival = new Promise<void>((resolve) => {
-    arrived = resolve;
-  });
-  const clock: Clock = {
-    kind: "system",
-    now: () => {
-      arrived();
-      return Date.now();
-    },
-  };
+  const { clock, arrival } = arrivalClock();
   await fake.close();
   fake = await start({ port: 0, clock, log: "off" });
   return () => arrival;
