@@ -3,7 +3,7 @@
  * This module only assembles: each route, and the layer around the API's, lives with the concern it
  * serves.
  */
-import { Hono } from "hono";
+import { type Handler, Hono } from "hono";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { onFirstUse } from "../../contract/on-first-use.js";
 import { BASE_PATH } from "../../contract/routes.js";
@@ -24,13 +24,12 @@ import { servePages } from "./pages.js";
  * The control API's app, loaded and built at its first request: its table, schemas and routes stay
  * off the start path, as nothing a client of the API sends needs them (README, Start-up).
  */
-function controlOnFirstUse(state: FakeState, log: RequestLog | undefined) {
+function controlOnFirstUse(state: FakeState, log: RequestLog | undefined): Handler<FakeEnv> {
   const control = onFirstUse(async () => {
     const { controlRoutes } = await import("./control-routes.js");
     return controlRoutes(state, log);
   });
-  return async (request: Request, env: FakeEnv["Bindings"]) =>
-    (await control()).fetch(request, env);
+  return async (c) => (await control()).fetch(c.req.raw, c.env);
 }
 
 export type FakeApp = Hono<FakeEnv> & { readonly fake: FakeController };
@@ -52,8 +51,7 @@ export function createFakeApp(input: FakeOptionsInput = {}): FakeApp {
   serveOpenApi(app, options.publicUrl);
   const log = createRequestLog(options.log, options.logTo);
   // The control API is never journaled, faulted or given CORS: only the API's routes are layered.
-  if (options.control)
-    app.mount(CONTROL_PREFIX, controlOnFirstUse(state, log), { replaceRequest: false });
+  if (options.control) app.all(`${CONTROL_PREFIX}/*`, controlOnFirstUse(state, log));
   const layer = apiLayer(state, log);
   const api = apiRoutes(state, layer);
   app.route(BASE_PATH, api);

@@ -22,6 +22,7 @@ import { CONTROL_PREFIX } from "./control-paths.js";
 import { ControlErrorBody, controlComponents } from "./control-schemas.js";
 import { type ControlRoute, controlTable } from "./control-table.js";
 import type { FakeEnv } from "./fake-env.js";
+import { INSPECTOR_PATH } from "./inspector-page.js";
 import { publicOrigin } from "./public-origin.js";
 
 const TOKEN_SCHEME = "controlToken";
@@ -100,7 +101,7 @@ export function buildControlOpenApiDocument(origin: string, tokenRequired: boole
         "Inspects and steers this image2-kit fake: its clock, its tasks and their plans, the journal of API requests, polling grades, and fault rules. " +
         "Never part of the provider's API. It answers only its owner: requests addressed to this machine, from no web page of another origin, " +
         "state changes only as application/json, and with the control token when the fake has one. Errors are `{ error, issues }`. " +
-        "The inspector page is at /__fake/ui.",
+        `The inspector page is at ${INSPECTOR_PATH}.`,
     },
     servers: [{ url: origin + CONTROL_PREFIX, description: "This fake's control API" }],
     securitySchemes: {

@@ -5,6 +5,7 @@
  * answer's schema; this file adds only behaviour.
  */
 import { type Context, Hono } from "hono";
+import { getPath } from "hono/utils/url";
 import type { z } from "zod";
 import { isForwardMove, isTerminalStatus } from "../../contract/schemas.js";
 import { advanceProblem, isManualClock } from "../core/clock.js";
@@ -281,9 +282,22 @@ function register<R extends ControlRoute>(
   });
 }
 
+// The control API's prefix as a whole path segment.
+const PREFIX_SEGMENT = new RegExp(`${CONTROL_PREFIX}(?=/|$)`);
+
+/**
+ * A request's path from the control API's prefix on: an app may nest the fake under a prefix of its
+ * own (`parent.route("/api", fake)`), and its control API answers there as at the root.
+ */
+function controlPathOf(request: Request): string {
+  const path = getPath(request);
+  const at = path.search(PREFIX_SEGMENT);
+  return at > 0 ? path.slice(at) : path;
+}
+
 /** The control API, an app of its own under /__fake: the fake's app hands it what it gets there. */
 export function controlRoutes(state: FakeState, log: RequestLog | undefined): Hono<FakeEnv> {
-  const control = new Hono<FakeEnv>().basePath(CONTROL_PREFIX);
+  const control = new Hono<FakeEnv>({ getPath: controlPathOf }).basePath(CONTROL_PREFIX);
   if (log) control.use(logControlRequests(log, state.clock));
   control.use(refuseForeignRequests(state.options));
   // The inspector page holds no data and a browser cannot add a header to a page it opens: it comes

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { minimalRequest } from "../../contract/request-cases.js";
 import { TaskResult } from "../../contract/schemas.js";
@@ -6,6 +7,31 @@ import { AUTH, fakeWithAgent, KEY, statusOf } from "../test-support/fake-agent.j
 import { createFakeApp } from "./app.js";
 
 describe("control API", () => {
+  it("answers under the prefix of an app that nests the fake, as at the root", async () => {
+    const fake = createFakeApp({ clock: "manual" });
+    const parent = new Hono().route("/api", fake);
+    const health = await parent.request("/api/__fake/health");
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, clock: { kind: "manual" } });
+    const advanced = await parent.request("/api/__fake/clock", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ advanceMs: 1000 }),
+    });
+    expect(await advanced.json()).toMatchObject({ kind: "manual", now: fake.fake.clock.now() });
+    const unknown = await parent.request("/api/__fake/nope");
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      error: expect.stringMatching(/^no control route GET \/__fake\/nope/),
+    });
+    expect((await parent.request("/api/__fake/ui")).headers.get("content-type")).toMatch(
+      /^text\/html/,
+    );
+    // Only the prefix the parent gave is cut: a path segment named like it further on is the fake's.
+    const removed = await parent.request("/api/__fake/faults/__fake", { method: "DELETE" });
+    expect(await removed.json()).toMatchObject({ error: "no fault '__fake'" });
+  });
+
   it("reports health with the clock and the number of tasks", async () => {
     const { agent, create, fake } = fakeWithAgent();
     await create();

@@ -69,7 +69,7 @@ window.ui = SwaggerUIBundle({
   // The control token of a fake that has one (opened as /docs#token=…) goes to /__fake only.
   requestInterceptor: (request) => {
     const url = new URL(request.url, location.href);
-    if (controlToken && url.origin === location.origin && url.pathname.startsWith("/__fake/")) {
+    if (controlToken && url.origin === location.origin && url.pathname.startsWith("${CONTROL_PREFIX}/")) {
       request.headers.Authorization = "Bearer " + controlToken;
     }
     return request;

@@ -84,7 +84,7 @@ export async function readBody(c: Context<FakeEnv>): Promise<BodyRead> {
       const incoming = c.env?.incoming;
       const bytes =
         incoming instanceof IncomingMessage && isUnread(incoming)
-          ? await bodyOf(incoming)
+          ? await readNodeBody(incoming)
           : new Uint8Array(await c.req.raw.arrayBuffer());
       return { ok: true, bytes };
     }
@@ -103,8 +103,7 @@ export async function readBody(c: Context<FakeEnv>): Promise<BodyRead> {
   }
 }
 
-const isUnread = (incoming: IncomingMessage) =>
-  !incoming.readableDidRead && !incoming.destroyed && !incoming.readableAborted;
+const isUnread = (incoming: IncomingMessage) => !incoming.readableDidRead && !incoming.destroyed;
 
 /**
  * The body as Node's parser hands it over, in the Buffer it arrived in. The adapter's
@@ -112,7 +111,7 @@ const isUnread = (incoming: IncomingMessage) =>
  * here; once its client has gone (a request held by a latency fault), the adapter recovers what it
  * sent. Rejects when the stream closes before its end: the client went away mid-body.
  */
-function bodyOf(incoming: IncomingMessage): Promise<Uint8Array> {
+function readNodeBody(incoming: IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const keep = (chunk: Buffer) => chunks.push(chunk);
@@ -122,7 +121,7 @@ function bodyOf(incoming: IncomingMessage): Promise<Uint8Array> {
     };
     const cut = () => {
       stop();
-      reject(incoming.errored ?? new Error("the body ended short"));
+      reject(incoming.errored);
     };
     const stop = () => {
       incoming.off("data", keep).off("end", end).off("error", cut).off("close", cut);
