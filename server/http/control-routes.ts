@@ -282,7 +282,7 @@ function register<R extends ControlRoute>(
   });
 }
 
-// The control API's prefix as a whole path segment.
+// A whole segment: a parent's prefix such as /__fakes is not the control API's.
 const PREFIX_SEGMENT = new RegExp(`${CONTROL_PREFIX}(?=/|$)`);
 
 /**
