@@ -7,15 +7,37 @@
 // instead of resolving, reading and linking some 250 modules, which is half of the fake's start-up.
 // Last, code-cache.mjs runs the bundled fake once and keeps V8's compiled code beside the bundle.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
+// Every path is the checkout's own, whatever the directory it is run from: run elsewhere, a
+// relative `dist` would be someone else's folder to delete.
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const STAMP = "dist/.built";
 const CONFIG = "tsconfig.build.json";
 // Where everything the build compiles lives (its entry points import nothing from elsewhere), and
 // what else tsc reads. Watching whole folders may rebuild more than needed, never less.
-const WATCHED = ["contract", "server", "fixtures", CONFIG, "tsconfig.json", "package.json"];
+const WATCHED = [
+  "contract",
+  "server",
+  "fixtures",
+  CONFIG,
+  "tsconfig.json",
+  "package.json",
+  // How dist/ is made: a change to either changes what a build writes.
+  "scripts/build.mjs",
+  "scripts/code-cache.mjs",
+];
 // What the build leaves out (tsconfig.build.json's `exclude`): editing a test needs no rebuild.
 const UNBUILT = [/\.test\.ts$/, /^test-support$/];
 
@@ -32,7 +54,7 @@ function newestIn(path) {
 }
 
 /** Whether dist/ in `root` is missing or older than a source, a JSON fixture or a config. */
-export function isStale(root = ".") {
+export function isStale(root = ROOT) {
   const built = statSync(join(root, STAMP), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   return WATCHED.some((path) => newestIn(join(root, path)) > built);
 }
@@ -44,7 +66,7 @@ const fixturesAsFiles = {
   name: "fixtures-as-files",
   setup(build) {
     build.onResolve({ filter: /\.json$/ }, ({ path, resolveDir }) => {
-      const built = join("dist", relative(".", resolve(resolveDir, path)));
+      const built = join("dist", relative(ROOT, resolve(resolveDir, path)));
       return { path: relative(dirname(CLI_BUNDLE), built), namespace: "fixture-file" };
     });
     // A fixture that cannot be read as JSON stops the start naming its file, as Node's own JSON
@@ -85,8 +107,9 @@ const englishOnlyZod = {
 };
 
 async function bundleCli() {
-  const { build: bundle } = await import("esbuild");
+  const { build: bundle, stop } = await import("esbuild");
   await bundle({
+    absWorkingDir: ROOT,
     entryPoints: ["server/cli-main.ts"],
     // Beside bin.js and the suite's config, which it names by relative URL. One file, not chunks
     // loaded on first use: a rebuild while a fake runs (npm test beside npm start) would delete the
@@ -110,12 +133,15 @@ async function bundleCli() {
     sourcemap: "linked",
     banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
     logLevel: "warning",
-  });
+  }).finally(
+    // esbuild's service process would otherwise live on beside the fake `npm start` runs.
+    stop,
+  );
 }
 
 /** The Node flags `npm start` runs with, as package.json's `start` script gives them. */
 export function startFlags() {
-  const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   const [node, ...words] = scripts.start.split(/\s+/);
   const script = words.indexOf("scripts/start.mjs");
   const flags = words.slice(0, script);
@@ -127,10 +153,73 @@ export function startFlags() {
   return flags;
 }
 
-/** Builds dist/ from scratch; resolves to the exit status (tsc's when it fails). */
-export async function build() {
-  rmSync("dist", { recursive: true, force: true });
+// Beside dist/, which a build deletes: only one build runs at a time (see withBuildLock).
+const LOCK = "dist.lock";
+const LOCK_WAIT_MS = 10 * 60_000;
+
+/** Whether the process that made `lock` may still be building. */
+function isHeld(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(lock, "pid"), "utf8"));
+  } catch {
+    // Made but not yet signed: held, unless its maker died before signing it long ago.
+    const made = statSync(lock, { throwIfNoEntry: false });
+    return made !== undefined && Date.now() - made.mtimeMs < 10_000;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+/**
+ * Runs `work` holding the build's lock, a folder only one process can create: two builds at once
+ * (`npm test` started beside a stale `npm start`) would delete dist/ under each other. A lock whose
+ * process is gone is taken over; one held longer than ten minutes stops the wait with an error.
+ */
+export async function withBuildLock(work, { root = ROOT, pollMs = 200 } = {}) {
+  const lock = join(root, LOCK);
+  const giveUpAt = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+    }
+    if (!isHeld(lock)) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > giveUpAt) {
+      throw new Error(
+        `build: another build has held ${lock} for ten minutes; stop it, or delete ${lock} if none runs`,
+      );
+    } else await sleep(pollMs);
+  }
+  try {
+    writeFileSync(join(lock, "pid"), String(process.pid));
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Marks dist/ as built from the sources as they were at `startedMs`: a source saved while the build
+ * ran is newer than the stamp, so the next start builds again instead of serving the old code.
+ */
+export function stampBuild(startedMs, root = ROOT) {
+  const stamp = join(root, STAMP);
+  writeFileSync(stamp, `${new Date(startedMs).toISOString()}\n`);
+  utimesSync(stamp, startedMs / 1000, startedMs / 1000);
+}
+
+async function buildHoldingLock() {
+  const startedMs = Date.now();
+  rmSync(join(ROOT, "dist"), { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", CONFIG], {
+    cwd: ROOT,
     stdio: "inherit",
   });
   if (tsc.status !== 0) return tsc.status ?? 1;
@@ -139,6 +228,7 @@ export async function build() {
   // cache only under the flags it was made with: one for none, one for `npm start`'s.
   for (const flags of [[], startFlags()]) {
     const warm = spawnSync(process.execPath, [...flags, "scripts/code-cache.mjs"], {
+      cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
       timeout: 60_000,
     });
@@ -146,10 +236,23 @@ export async function build() {
       console.warn(`build: no code cache for the CLI under [${flags}]; it starts a little slower`);
     }
   }
-  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  stampBuild(startedMs);
   return 0;
 }
 
+/** Builds dist/ from scratch; resolves to the exit status (tsc's when it fails). */
+export const build = () => withBuildLock(buildHoldingLock);
+
+/** Builds dist/ if a source is newer than the last build, saying so first; else resolves to 0. */
+export const buildIfStale = () =>
+  withBuildLock(async () => {
+    // A build that held the lock meanwhile may have done it already.
+    if (!isStale()) return 0;
+    console.error("build: a source is newer than dist/; building it first (about 15 s)");
+    return buildHoldingLock();
+  });
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = process.argv.includes("--if-stale") && !isStale() ? 0 : await build();
+  const ifStale = process.argv.includes("--if-stale");
+  process.exitCode = !ifStale ? await build() : isStale() ? await buildIfStale() : 0;
 }

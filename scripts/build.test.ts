@@ -1,8 +1,11 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isStale as stale } from "./build.mjs";
+import { isStale as stale, stampBuild, withBuildLock } from "./build.mjs";
 
 let root: string;
 
@@ -62,5 +65,69 @@ describe("the build", () => {
     await at("server/test-support/x.ts", 150);
     await at("server/test-support", 150);
     expect(stale(root)).toBe(false);
+  });
+});
+
+describe("the build's stamp", () => {
+  it("dates the build from its start: a source saved while it ran makes the next start build again", async () => {
+    // The build started at t=100 s; the source was saved at t=120 s, before the build ended.
+    await at("server/cli.ts", 120);
+    stampBuild(100_000, root);
+    expect(stale(root)).toBe(true);
+    await at("server/cli.ts", 80);
+    expect(stale(root)).toBe(false);
+  });
+});
+
+describe("the build's lock", () => {
+  it("runs one build at a time: a second waits until the first is done", async () => {
+    const events: string[] = [];
+    const holder = (name: string) => async () => {
+      events.push(`${name} in`);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      events.push(`${name} out`);
+    };
+    await Promise.all([
+      withBuildLock(holder("a"), { root, pollMs: 1 }),
+      withBuildLock(holder("b"), { root, pollMs: 1 }),
+    ]);
+    expect(events).toEqual(["a in", "a out", "b in", "b out"]);
+    expect(await readdir(root)).not.toContain("dist.lock");
+  });
+
+  it("takes over a lock whose process is gone, and lets go of it when the build fails", async () => {
+    await mkdir(join(root, "dist.lock"));
+    // A pid no process has: Linux's pids stay below 2^22.
+    await writeFile(join(root, "dist.lock/pid"), String(2 ** 30));
+    await expect(
+      withBuildLock(
+        () => {
+          throw new Error("tsc failed");
+        },
+        { root, pollMs: 1 },
+      ),
+    ).rejects.toThrow("tsc failed");
+    expect(await readdir(root)).not.toContain("dist.lock");
+  });
+
+  it("is the checkout's, whatever the directory the build is run from", async () => {
+    const checkout = fileURLToPath(new URL("..", import.meta.url));
+    const elsewhere = await mkdtemp(join(tmpdir(), "image2-kit-cwd-"));
+    try {
+      // Inside the lock: held in the checkout, nothing made in the directory the script runs in.
+      const probe = `const { withBuildLock } = await import(${JSON.stringify(new URL("./build.mjs", import.meta.url).href)});
+const { existsSync } = await import("node:fs");
+process.exitCode = await withBuildLock(() => existsSync(${JSON.stringify(join(checkout, "dist.lock"))}) && !existsSync("dist.lock") ? 0 : 3);`;
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", probe], {
+        cwd: elsewhere,
+        encoding: "utf8",
+      });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(existsSync(join(elsewhere, "dist.lock"))).toBe(false);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });

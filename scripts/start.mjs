@@ -2,10 +2,10 @@
 // package's executable in this same process, so a start costs one Node start, not two (a second
 // process only to check the build took about as long as the fake takes to start).
 // Plain JavaScript on purpose, as build.mjs: it runs before anything is compiled.
-import { build, isStale } from "./build.mjs";
+import { buildIfStale, isStale } from "./build.mjs";
 
 if (isStale()) {
-  const code = await build();
+  const code = await buildIfStale();
   if (code !== 0) process.exit(code);
 }
 // Named at run time: dist/ may not exist until the build above has run.
