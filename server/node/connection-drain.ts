@@ -32,6 +32,28 @@ interface InFlight {
   latest: ServerResponse | undefined;
 }
 
+/** How long a connection closed with its client still sending goes on reading (see lingerOnClose). */
+export const LINGER_MS = 2_000;
+
+/**
+ * Makes the close of a connection whose last answer went out before its request's body had arrived
+ * (a 413 for a body over 1 MiB) a lingering one. Node would close at once with the client's bytes
+ * unread, which makes the kernel reset the connection, and a client still sending then loses the
+ * answer it has not read yet. Lingering, the connection sends its end after the answer, reads and
+ * drops what the client still sends, and closes when the client has stopped or after LINGER_MS.
+ * Node calls `destroySoon` to close a connection after its last answer; it is replaced on this
+ * socket alone.
+ */
+function lingerOnClose(socket: Socket): void {
+  socket.destroySoon = function lingeringClose(this: Socket) {
+    const cut = setTimeout(() => this.destroy(), LINGER_MS);
+    cut.unref();
+    this.once("close", () => clearTimeout(cut)).once("end", () => this.destroy());
+    this.end();
+    this.resume();
+  };
+}
+
 export class ConnectionDrain {
   #draining = false;
   readonly #inFlight = new Map<Socket, InFlight>();
@@ -67,6 +89,7 @@ export class ConnectionDrain {
       // on each answer's 'close' would be a closure and a listener per request.
       override detachSocket(socket: Socket): void {
         super.detachSocket(socket);
+        if (!this.req.complete) lingerOnClose(socket);
         drain.#answered(socket);
       }
     };
