@@ -123,6 +123,11 @@ describe("the fake's HTTP edges", () => {
       431,
     ],
     ["a bad header line", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n", 400],
+    [
+      "an Expect other than 100-continue",
+      "POST /v1/image2/images HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: foo\r\nContent-Length: 2\r\n\r\n{}",
+      417,
+    ],
   ])("answers %s in the fake's JSON error shape", async (_, request, status) => {
     const fake = await started();
     const { socket, closed, received } = await rawConnection(fake.port);

@@ -4,7 +4,7 @@
  * Request (a bad Host, `OPTIONS *`, no Host at all). Each gets the fake's JSON error body, like
  * every other answer, instead of Node's empty one.
  */
-import { type Server, type ServerResponse, STATUS_CODES } from "node:http";
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { RequestError } from "@hono/node-server";
 import { fakeErrorBody } from "../http/errors.js";
@@ -63,6 +63,21 @@ export function answerParserErrors(server: Server, reader = "the fake"): void {
       msg: `The request could not be parsed as HTTP/1.1 (${error.code ?? "parse error"}: ${error.reason ?? "malformed request"})`,
     };
     socket.end(rawAnswer(answer.status, answer.msg));
+  });
+  // Node answers an Expect other than 100-continue itself, with an empty 417.
+  server.on("checkExpectation", (_request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify(
+      fakeErrorBody(
+        417,
+        `The request's Expect header asks for what ${reader} does not do: only 100-continue is understood`,
+      ),
+    );
+    response.writeHead(417, {
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(body),
+      Connection: "close",
+    });
+    response.end(body);
   });
 }
 
