@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { ConnectionDrain } from "./connection-drain.js";
+import { ConnectionDrain, type LingerOptions } from "./connection-drain.js";
 
 /** A server whose answers the test releases one by one, by request path. */
 async function heldServer() {
@@ -79,5 +79,51 @@ describe("a drain", () => {
     release("/only");
     await Promise.all([busyClosed, closed]);
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n.*Connection: close\r\n.*\/only$/s);
+  });
+});
+
+/** A server that refuses every body with a 413 before reading it, as the fake does one over 1 MiB. */
+async function refusingServer(options: LingerOptions) {
+  const drain = new ConnectionDrain(options);
+  const server = createServer({ ServerResponse: drain.ServerResponse }, (_req, res) => {
+    res.writeHead(413, { Connection: "close", "Content-Length": 0 }).end();
+  });
+  drain.attach(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/** An upload that declares 1 MiB, sends none of it, and keeps its side open once answered. */
+async function stalledUpload(port: number) {
+  const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+  const answered = new Promise((resolve) => socket.once("data", resolve));
+  socket.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n");
+  await answered;
+  return socket;
+}
+
+/** Resolves once the server holds `count` connections open: a lingering one counts, a closed one not. */
+async function openConnections(server: Server, count: number) {
+  const open = () => new Promise<number>((resolve) => server.getConnections((_, n) => resolve(n)));
+  while ((await open()) !== count) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe("a refusal before the body has arrived", () => {
+  it("keeps reading for its client, as many connections as the cap at once; past it, closes at once", async () => {
+    const { server, port } = await refusingServer({ lingerMs: 60_000, maxLingering: 2 });
+    const lingering = [await stalledUpload(port), await stalledUpload(port)];
+    await stalledUpload(port);
+    await openConnections(server, 2);
+    // A lingering connection closes as soon as its client stops sending.
+    for (const socket of lingering) socket.end();
+    await openConnections(server, 0);
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("cuts a client that never stops after lingerMs", async () => {
+    const { server, port } = await refusingServer({ lingerMs: 50 });
+    await stalledUpload(port);
+    await openConnections(server, 0);
+    await new Promise((resolve) => server.close(resolve));
   });
 });

@@ -11,7 +11,7 @@ import {
   type Server,
   ServerResponse,
 } from "node:http";
-import type { Socket } from "node:net";
+import { Socket } from "node:net";
 
 /** What Node hands a response class besides the request: @types/node leaves it out. */
 interface ResponseOptions {
@@ -32,36 +32,27 @@ interface InFlight {
   latest: ServerResponse | undefined;
 }
 
-/** How long a connection closed with its client still sending goes on reading (see lingerOnClose). */
-export const LINGER_MS = 2_000;
-
-/**
- * Makes the close of a connection whose last answer went out before its request's body had arrived
- * (a 413 for a body over 1 MiB) a lingering one. Node would close at once with the client's bytes
- * unread, which makes the kernel reset the connection, and a client still sending then loses the
- * answer it has not read yet. Lingering, the connection sends its end after the answer, reads and
- * drops what the client still sends, and closes when the client has stopped or after LINGER_MS.
- * Node calls `destroySoon` to close a connection after its last answer; it is replaced on this
- * socket alone.
- */
-function lingerOnClose(socket: Socket): void {
-  socket.destroySoon = function lingeringClose(this: Socket) {
-    const cut = setTimeout(() => this.destroy(), LINGER_MS);
-    cut.unref();
-    this.once("close", () => clearTimeout(cut)).once("end", () => this.destroy());
-    this.end();
-    this.resume();
-  };
+/** How a drain closes a connection whose client is still sending (see #lingerOnClose). */
+export interface LingerOptions {
+  /** How long such a connection goes on reading before it is cut. */
+  readonly lingerMs?: number;
+  /** How many may linger at once; beyond them a connection closes at once, as Node closes it. */
+  readonly maxLingering?: number;
 }
 
 export class ConnectionDrain {
   #draining = false;
   readonly #inFlight = new Map<Socket, InFlight>();
+  readonly #lingerMs: number;
+  readonly #maxLingering: number;
+  #lingering = 0;
 
   /** The response class to create the server with: it closes connections while draining. */
   readonly ServerResponse: typeof ServerResponse<IncomingMessage>;
 
-  constructor() {
+  constructor({ lingerMs = 2_000, maxLingering = 4 }: LingerOptions = {}) {
+    this.#lingerMs = lingerMs;
+    this.#maxLingering = maxLingering;
     const drain = this;
     this.ServerResponse = class DrainingResponse extends NodeServerResponse {
       // Node passes options its types do not list (a highWaterMark), handed on as they are. Named
@@ -89,7 +80,7 @@ export class ConnectionDrain {
       // on each answer's 'close' would be a closure and a listener per request.
       override detachSocket(socket: Socket): void {
         super.detachSocket(socket);
-        if (!this.req.complete) lingerOnClose(socket);
+        if (!this.req.complete) drain.#lingerOnClose(socket, this.req);
         drain.#answered(socket);
       }
     };
@@ -123,6 +114,40 @@ export class ConnectionDrain {
     }, graceMs);
     force.unref();
     return closed.finally(() => clearTimeout(force));
+  }
+
+  /**
+   * Makes the close of a connection whose last answer went out before its request's body had
+   * arrived (a 413 for a body over 1 MiB) a lingering one. Node would close at once with the
+   * client's bytes unread, which makes the kernel reset the connection, and a client still sending
+   * then loses the answer it has not read yet. Lingering, the connection sends its end after the
+   * answer, reads and drops what the client still sends, and closes when the client has stopped or
+   * after `lingerMs`. At most `maxLingering` linger at once, so that a flood of uploads cannot keep
+   * the fake reading for them. Node calls `destroySoon` to close a connection after its last
+   * answer; it is replaced on this socket alone.
+   */
+  #lingerOnClose(socket: Socket, request: IncomingMessage): void {
+    const drain = this;
+    socket.destroySoon = function lingeringClose(this: Socket) {
+      // Once: the adapter calls it again when its own drain of an unread body gives up.
+      this.destroySoon = () => undefined;
+      if (drain.#lingering >= drain.#maxLingering) {
+        Socket.prototype.destroySoon.call(this);
+        return;
+      }
+      drain.#lingering += 1;
+      const cut = setTimeout(() => this.destroy(), drain.#lingerMs);
+      cut.unref();
+      this.once("close", () => {
+        clearTimeout(cut);
+        drain.#lingering -= 1;
+      }).once("end", () => this.destroy());
+      this.end();
+      // What still arrives is dropped, even where a reader of the body (the adapter's) stopped
+      // reading it: a paused request would hold the connection, unread, until cut.
+      request.removeAllListeners("data").resume();
+      this.resume();
+    };
   }
 
   #received(socket: Socket, res: ServerResponse): void {
