@@ -8,7 +8,7 @@ export function buildIfStale(): Promise<number>;
 /** Runs `work` holding the build's lock (`dist.lock` in `root`), waiting while another process holds it. */
 export function withBuildLock<T>(
   work: () => T | Promise<T>,
-  options?: { root?: string; pollMs?: number },
+  options?: { root?: string; pollMs?: number; say?: (line: string) => void },
 ): Promise<T>;
 /** Writes dist/.built in `root`, dated `startedMs`: sources saved after that count as newer. */
 export function stampBuild(startedMs: number, root?: string): void;

@@ -157,16 +157,26 @@ export function startFlags() {
 const LOCK = "dist.lock";
 const LOCK_WAIT_MS = 10 * 60_000;
 
+/** The pid `lock` is signed with: undefined while unsigned, NaN when not a pid. */
+function signerOf(lock) {
+  let text;
+  try {
+    text = readFileSync(join(lock, "pid"), "utf8");
+  } catch {
+    return undefined;
+  }
+  return text === "" ? undefined : /^[1-9][0-9]*$/.test(text) ? Number(text) : Number.NaN;
+}
+
 /** Whether the process that made `lock` may still be building. */
 function isHeld(lock) {
-  let pid;
-  try {
-    pid = Number(readFileSync(join(lock, "pid"), "utf8"));
-  } catch {
+  const pid = signerOf(lock);
+  if (pid === undefined) {
     // Made but not yet signed: held, unless its maker died before signing it long ago.
     const made = statSync(lock, { throwIfNoEntry: false });
     return made !== undefined && Date.now() - made.mtimeMs < 10_000;
   }
+  if (Number.isNaN(pid)) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -180,9 +190,10 @@ function isHeld(lock) {
  * (`npm test` started beside a stale `npm start`) would delete dist/ under each other. A lock whose
  * process is gone is taken over; one held longer than ten minutes stops the wait with an error.
  */
-export async function withBuildLock(work, { root = ROOT, pollMs = 200 } = {}) {
+export async function withBuildLock(work, { root = ROOT, pollMs = 200, say = console.error } = {}) {
   const lock = join(root, LOCK);
   const giveUpAt = Date.now() + LOCK_WAIT_MS;
+  let said = false;
   for (;;) {
     try {
       mkdirSync(lock);
@@ -195,7 +206,11 @@ export async function withBuildLock(work, { root = ROOT, pollMs = 200 } = {}) {
       throw new Error(
         `build: another build has held ${lock} for ten minutes; stop it, or delete ${lock} if none runs`,
       );
-    } else await sleep(pollMs);
+    } else {
+      if (!said) say(`build: waiting for another build to finish (${lock})`);
+      said = true;
+      await sleep(pollMs);
+    }
   }
   try {
     writeFileSync(join(lock, "pid"), String(process.pid));

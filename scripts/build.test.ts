@@ -88,28 +88,37 @@ describe("the build's lock", () => {
       await new Promise((resolve) => setImmediate(resolve));
       events.push(`${name} out`);
     };
+    const said: string[] = [];
+    const say = (line: string) => said.push(line);
     await Promise.all([
-      withBuildLock(holder("a"), { root, pollMs: 1 }),
-      withBuildLock(holder("b"), { root, pollMs: 1 }),
+      withBuildLock(holder("a"), { root, pollMs: 1, say }),
+      withBuildLock(holder("b"), { root, pollMs: 1, say }),
     ]);
     expect(events).toEqual(["a in", "a out", "b in", "b out"]);
+    expect(said).toEqual([
+      `build: waiting for another build to finish (${join(root, "dist.lock")})`,
+    ]);
     expect(await readdir(root)).not.toContain("dist.lock");
   });
 
-  it("takes over a lock whose process is gone, and lets go of it when the build fails", async () => {
-    await mkdir(join(root, "dist.lock"));
-    // A pid no process has: Linux's pids stay below 2^22.
-    await writeFile(join(root, "dist.lock/pid"), String(2 ** 30));
-    await expect(
-      withBuildLock(
-        () => {
-          throw new Error("tsc failed");
-        },
-        { root, pollMs: 1 },
-      ),
-    ).rejects.toThrow("tsc failed");
-    expect(await readdir(root)).not.toContain("dist.lock");
-  });
+  // A pid no process has (Linux's pids stay below 2^22), and what no build writes: process.kill
+  // takes 0 and -1 for groups, which always answer.
+  it.each([String(2 ** 30), "0", "-1", "12abc"])(
+    "takes over a lock signed %s, and lets go of it when the build fails",
+    async (pid) => {
+      await mkdir(join(root, "dist.lock"));
+      await writeFile(join(root, "dist.lock/pid"), pid);
+      await expect(
+        withBuildLock(
+          () => {
+            throw new Error("tsc failed");
+          },
+          { root, pollMs: 1, say: () => undefined },
+        ),
+      ).rejects.toThrow("tsc failed");
+      expect(await readdir(root)).not.toContain("dist.lock");
+    },
+  );
 
   it("is the checkout's, whatever the directory the build is run from", async () => {
     const checkout = fileURLToPath(new URL("..", import.meta.url));
