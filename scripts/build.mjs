@@ -156,6 +156,8 @@ export function startFlags() {
 // Beside dist/, which a build deletes: only one build runs at a time (see withBuildLock).
 const LOCK = "dist.lock";
 const LOCK_WAIT_MS = 10 * 60_000;
+// Between making the lock and signing it with a pid, a build only writes a file.
+const UNSIGNED_GRACE_MS = 10_000;
 
 /** The pid `lock` is signed with: undefined while unsigned, NaN when not a pid. */
 function signerOf(lock) {
@@ -174,7 +176,7 @@ function isHeld(lock) {
   if (pid === undefined) {
     // Made but not yet signed: held, unless its maker died before signing it long ago.
     const made = statSync(lock, { throwIfNoEntry: false });
-    return made !== undefined && Date.now() - made.mtimeMs < 10_000;
+    return made !== undefined && Date.now() - made.mtimeMs < UNSIGNED_GRACE_MS;
   }
   if (Number.isNaN(pid)) return false;
   try {

@@ -1,8 +1,8 @@
 /**
  * Requests that never reach the app: what Node's parser cannot read (a malformed request line,
  * oversized headers, a client too slow to send them) and what the adapter cannot turn into a
- * Request (a bad Host, `OPTIONS *`, no Host at all). Each gets the fake's JSON error body, like
- * every other answer, instead of Node's empty one.
+ * Request (a bad Host, `OPTIONS *`, no Host at all), and an `Expect` Node does not meet. Each gets
+ * the fake's JSON error body, like every other answer, instead of Node's empty one.
  */
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
@@ -44,8 +44,8 @@ function rawAnswer(status: number, msg: string): string {
 }
 
 /**
- * Answers Node's parser errors in JSON. The answer names the parser's rule, never the bytes it
- * choked on: they may hold a key.
+ * Answers Node's parser errors, and an `Expect` other than 100-continue (417), in JSON. The answer
+ * names the parser's rule, never the bytes it choked on: they may hold a key.
  *
  * @example answerParserErrors(server, "the proxy");
  */
